@@ -1,0 +1,1 @@
+"""The GraphQL face: types, resolvers, loaders, permissions and the ASGI app."""

@@ -1,0 +1,109 @@
+"""The ASGI app: /graphql (GraphiQL, POST, graphql-transport-ws), /healthz and /readyz."""
+
+import contextlib
+from datetime import timedelta
+
+import orjson
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from api.auth import AuthenticationFailed, authenticate, bearer_token
+from api.context import Context
+from api.schema import schema
+from domain.config import Settings, get_settings
+from domain.store.db import create_engine
+
+
+class GraphQLView(GraphQL):
+    """Strawberry's ASGI view with our context, authentication and a faster JSON encoder."""
+
+    def __init__(self, engine: AsyncEngine, settings: Settings) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql",
+            allow_queries_via_get=False,
+            # Only the current protocol: the legacy graphql-ws one had several CVEs in 2026.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=timedelta(seconds=10),
+            keep_alive=True,
+            keep_alive_interval=15,
+            max_subscriptions_per_connection=50,
+            allowed_origins=[o for o in settings.allowed_origins.split(",") if o],
+        )
+        self.engine = engine
+        self.settings = settings
+
+    async def get_context(self, request, response) -> Context:
+        context = Context(self.engine, self.settings, actor=None, request=request)
+        if self.is_websocket_request(request):
+            return context  # authenticated in on_ws_connect, from connection_init
+        context.response = response
+        try:
+            context.actor = await authenticate(
+                self.engine, self.settings, bearer_token(request.headers)
+            )
+        except AuthenticationFailed as e:
+            context.auth_error = str(e)
+        response.background = BackgroundTask(context.db.close)
+        return context
+
+    async def on_ws_connect(self, context: Context):
+        params = context.connection_params or {}
+        token = params.get("token") or bearer_token(
+            {"authorization": str(params.get("Authorization") or params.get("authorization") or "")}
+        )
+        try:
+            context.actor = await authenticate(self.engine, self.settings, token)
+        except AuthenticationFailed as e:
+            raise ConnectionRejectionError({"message": str(e)}) from e
+        return None
+
+    def encode_json(self, data: object) -> str:
+        return orjson.dumps(data).decode()
+
+
+def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
+    """The app; tests hand in their own engine and settings."""
+    settings = settings or get_settings()
+    settings.check_production()
+    owns_engine = engine is None
+    engine = engine or create_engine(settings.database_url)
+
+    async def healthz(_: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> JSONResponse:
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception as e:  # any failure means "not ready"; the reason is for the operator
+            return JSONResponse({"status": "unavailable", "reason": type(e).__name__}, 503)
+        return JSONResponse({"status": "ready"})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette):
+        yield
+        if owns_engine:
+            await engine.dispose()
+
+    view = GraphQLView(engine, settings)
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/graphql", view, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", view),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.settings = settings
+    return app

@@ -1,0 +1,45 @@
+"""What every resolver gets as `info.context`: the viewer, a read connection and fresh loaders."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api.loaders import Loaders, ReadDB
+from domain.access import Actor
+from domain.config import Settings
+
+
+@dataclass
+class Context:
+    """Per HTTP request, or per subscription event (see STACK-NOTES: never per connection)."""
+
+    engine: AsyncEngine
+    settings: Settings
+    actor: Actor | None
+    auth_error: str | None = None
+    request: Any = None
+    response: Any = None  # the HTTP sub-response (status, headers); None on websockets
+    connection_params: dict | None = None  # websocket connection_init payload
+    db: ReadDB = field(init=False)
+    _loaders: Loaders | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.db = ReadDB(self.engine)
+
+    @property
+    def loaders(self) -> Loaders:
+        """Made on first use; resolvers only run for authenticated requests (see api.auth)."""
+        if self._loaders is None:
+            assert self.actor is not None, "loaders need an authenticated viewer"
+            self._loaders = Loaders(self.db, self.actor)
+        return self._loaders
+
+    @property
+    def viewer(self) -> Actor:
+        assert self.actor is not None
+        return self.actor
+
+    def fresh_reads(self) -> None:
+        """Forget cached reads, e.g. after a mutation committed, so the payload shows new data."""
+        self._loaders = None

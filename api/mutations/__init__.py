@@ -1,0 +1,1 @@
+"""The Mutation root: one module per area, one resolver per business action."""

@@ -1,0 +1,108 @@
+"""The Query root: entry points into the graph."""
+
+import strawberry
+from strawberry.types import Info
+
+from api.ids import BadId, from_global_id, pk_of
+from api.pagination import Connection, PageLimits, PageRequest
+from api.types.catalogue import Product
+from api.types.node import Node
+from api.types.organisation import (
+    ORG_PAGES,
+    After,
+    Before,
+    Company,
+    First,
+    Last,
+    SortBy,
+    Where,
+)
+from api.types.plans import PLANS_DESCRIPTION, SalesPlan, plans_of
+from api.types.viewer import Viewer
+
+PRODUCT_PAGES = PageLimits(default=50, maximum=100)
+MAX_NODES = 100
+
+
+async def load_node(info: Info, global_id: str) -> Node | None:
+    """Any object by global id; None when it does not exist or is outside the viewer's reach."""
+    try:
+        type_name, pk = from_global_id(global_id)
+    except BadId:
+        return None
+    loaders = info.context.loaders
+    by_type = {
+        "Company": loaders.organisation.company,
+        "Department": loaders.organisation.department,
+        "Salesperson": loaders.organisation.salesperson,
+        "User": loaders.organisation.user,
+        "Product": loaders.catalogue.product,
+        "SalesPlan": loaders.plans.plan,
+    }
+    loader = by_type.get(type_name)
+    return await loader.load(pk) if loader else None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(
+        description="Any object by its global id; null if it does not exist or you may not see it."
+    )
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await load_node(info, id)
+
+    @strawberry.field(
+        description=f"Objects by global ids, in the same order (null for unknown); at most {MAX_NODES} ids."
+    )
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > MAX_NODES:
+            raise ValueError(f"at most {MAX_NODES} ids per call")
+        return [await load_node(info, i) for i in ids]
+
+    @strawberry.field(description="The authenticated user.")
+    def viewer(self, info: Info) -> Viewer:
+        return Viewer(actor=info.context.viewer)
+
+    @strawberry.field(description="Companies, by code. " + ORG_PAGES.describe("Companies:"))
+    async def companies(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Company]:
+        page = PageRequest.of(ORG_PAGES, first, after, last, before)
+        return await info.context.loaders.organisation.companies.load(page)
+
+    @strawberry.field(description="Products, by code. " + PRODUCT_PAGES.describe("Products:"))
+    async def products(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Product]:
+        page = PageRequest.of(PRODUCT_PAGES, first, after, last, before)
+        return await info.context.loaders.catalogue.products.load(page)
+
+    @strawberry.field(
+        description="One sales plan; null if it does not exist or you may not see it."
+    )
+    async def sales_plan(self, info: Info, id: strawberry.ID) -> SalesPlan | None:
+        pk = pk_of(id, "SalesPlan")
+        return None if pk is None else await info.context.loaders.plans.plan.load(pk)
+
+    @strawberry.field(description="Every plan you may read, at all levels. " + PLANS_DESCRIPTION)
+    async def sales_plans(
+        self,
+        info: Info,
+        where: Where = None,
+        sort_by: SortBy = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[SalesPlan]:
+        return await plans_of(info, None, None, where, sort_by, first, after, last, before)

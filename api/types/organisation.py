@@ -1,0 +1,210 @@
+"""The organisation: company → departments → salespeople, and users."""
+
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from api.ids import to_global_id
+from api.pagination import Connection, PageLimits, PageRequest
+from api.types.node import Node
+from api.types.plans import (
+    PLANS_DESCRIPTION,
+    SalesPlan,
+    SalesPlanSortingInput,
+    SalesPlanWhereInput,
+    plans_of,
+)
+from domain.access import Role
+from domain.plans import OwnerKind
+
+RoleEnum = strawberry.enum(Role, name="Role", description="What a user may do (see PRODUCT.md).")
+
+ORG_PAGES = PageLimits(default=50, maximum=100)
+
+First = Annotated[int | None, strawberry.argument(description="Page size from the start.")]
+After = Annotated[str | None, strawberry.argument(description="Start after this cursor.")]
+Last = Annotated[int | None, strawberry.argument(description="Page size from the end.")]
+Before = Annotated[str | None, strawberry.argument(description="End before this cursor.")]
+Where = Annotated[SalesPlanWhereInput | None, strawberry.argument(description="Filters.")]
+SortBy = Annotated[SalesPlanSortingInput | None, strawberry.argument(description="Order.")]
+
+
+@strawberry.type(description="A login of the system, staff or partner.")
+class User(Node):
+    pk: strawberry.Private[int]
+    login: str
+    display_name: str
+    roles: list[RoleEnum]
+
+    @strawberry.field(description="Opaque global id.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("User", self.pk))
+
+    @classmethod
+    def from_row(cls, row) -> "User":
+        return cls(
+            pk=row.id,
+            login=row.login,
+            display_name=row.display_name,
+            roles=[Role(r) for r in row.roles.split()],
+        )
+
+
+@strawberry.type(description="The company: top of the plan hierarchy.")
+class Company(Node):
+    pk: strawberry.Private[int]
+    code: str
+    name: str
+
+    @strawberry.field(description="Opaque global id.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Company", self.pk))
+
+    @classmethod
+    def from_row(cls, row) -> "Company":
+        return cls(pk=row.id, code=row.code, name=row.name)
+
+    @strawberry.field(description="Departments, by code. " + ORG_PAGES.describe("Departments:"))
+    async def departments(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection["Department"]:
+        page = PageRequest.of(ORG_PAGES, first, after, last, before)
+        return await info.context.loaders.organisation.departments_by_company.load(self.pk, page)
+
+    @strawberry.field(description="The company's own plans. " + PLANS_DESCRIPTION)
+    async def sales_plans(
+        self,
+        info: Info,
+        where: Where = None,
+        sort_by: SortBy = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[SalesPlan]:
+        return await plans_of(
+            info, OwnerKind.COMPANY, self.pk, where, sort_by, first, after, last, before
+        )
+
+
+@strawberry.type(description="A sales department of the company.")
+class Department(Node):
+    pk: strawberry.Private[int]
+    company_pk: strawberry.Private[int]
+    manager_pk: strawberry.Private[int | None]
+    vp_pk: strawberry.Private[int | None]
+    code: str
+    name: str
+
+    @strawberry.field(description="Opaque global id.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Department", self.pk))
+
+    @classmethod
+    def from_row(cls, row) -> "Department":
+        return cls(
+            pk=row.id,
+            company_pk=row.company_id,
+            manager_pk=row.manager_user_id,
+            vp_pk=row.vp_user_id,
+            code=row.code,
+            name=row.name,
+        )
+
+    @strawberry.field(description="The company the department belongs to.")
+    async def company(self, info: Info) -> Company | None:
+        return await info.context.loaders.organisation.company.load(self.company_pk)
+
+    @strawberry.field(description="The department manager.")
+    async def manager(self, info: Info) -> User | None:
+        if self.manager_pk is None:
+            return None
+        return await info.context.loaders.organisation.user.load(self.manager_pk)
+
+    @strawberry.field(description="The VP in charge (分管副总), who approves its plans.")
+    async def vp_in_charge(self, info: Info) -> User | None:
+        if self.vp_pk is None:
+            return None
+        return await info.context.loaders.organisation.user.load(self.vp_pk)
+
+    @strawberry.field(description="Salespeople, by code. " + ORG_PAGES.describe("Salespeople:"))
+    async def salespeople(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection["Salesperson"]:
+        page = PageRequest.of(ORG_PAGES, first, after, last, before)
+        loader = info.context.loaders.organisation.salespeople_by_department
+        return await loader.load(self.pk, page)
+
+    @strawberry.field(description="The department's own plans. " + PLANS_DESCRIPTION)
+    async def sales_plans(
+        self,
+        info: Info,
+        where: Where = None,
+        sort_by: SortBy = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[SalesPlan]:
+        return await plans_of(
+            info, OwnerKind.DEPARTMENT, self.pk, where, sort_by, first, after, last, before
+        )
+
+
+@strawberry.type(description="A salesperson (业务员): the lowest node of the plan hierarchy.")
+class Salesperson(Node):
+    pk: strawberry.Private[int]
+    department_pk: strawberry.Private[int]
+    code: str
+    name: str
+    email: str | None
+
+    @strawberry.field(description="Opaque global id.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Salesperson", self.pk))
+
+    @classmethod
+    def from_row(cls, row) -> "Salesperson":
+        return cls(
+            pk=row.id,
+            department_pk=row.department_id,
+            code=row.code,
+            name=row.name,
+            email=row.email,
+        )
+
+    @strawberry.field(description="The department the salesperson belongs to.")
+    async def department(self, info: Info) -> Department | None:
+        return await info.context.loaders.organisation.department.load(self.department_pk)
+
+    @strawberry.field(description="The salesperson's own plans. " + PLANS_DESCRIPTION)
+    async def sales_plans(
+        self,
+        info: Info,
+        where: Where = None,
+        sort_by: SortBy = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[SalesPlan]:
+        return await plans_of(
+            info, OwnerKind.SALESPERSON, self.pk, where, sort_by, first, after, last, before
+        )
+
+
+PlanOwnerNode = Annotated[
+    Company | Department | Salesperson,
+    strawberry.union("PlanOwner", description="A node of the plan hierarchy."),
+]

@@ -1,0 +1,200 @@
+"""Sales plans and their lines."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from api.ids import to_global_id
+from api.pagination import Connection, PageLimits, PageRequest
+from api.types.catalogue import Product
+from api.types.node import Node
+from domain.plans import Granularity, OwnerKind, PlanStatus, plan_end
+
+if TYPE_CHECKING:
+    from api.types.organisation import PlanOwnerNode, User
+
+GranularityEnum = strawberry.enum(
+    Granularity, name="Granularity", description="The span of a plan: a year, quarter or month."
+)
+OwnerKindEnum = strawberry.enum(
+    OwnerKind, name="PlanOwnerKind", description="Which level of the hierarchy owns a plan."
+)
+PlanStatusEnum = strawberry.enum(
+    PlanStatus,
+    name="SalesPlanStatus",
+    description=(
+        "DRAFT (editable by its author) → SUBMITTED (in approval) → APPROVED (read-only) → "
+        "SUPERSEDED (an approved revision replaced it). Reject and withdraw return to DRAFT."
+    ),
+)
+
+PLAN_PAGES = PageLimits(default=50, maximum=100)
+LINE_PAGES = PageLimits(default=100, maximum=500)
+
+
+@strawberry.type(description="Target for one product in one month: quantity and amount.")
+class SalesPlanLine(Node):
+    pk: strawberry.Private[int]
+    plan_pk: strawberry.Private[int]
+    product: Product = strawberry.field(description="The product the target is for.")
+    period: date = strawberry.field(description="First day of the month the target is for.")
+    quantity: Decimal = strawberry.field(description="Units to sell (up to 3 decimals).")
+    amount: Decimal = strawberry.field(description="Sales value, in the company currency.")
+
+    @strawberry.field(description="Opaque global id.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("SalesPlanLine", self.pk))
+
+
+@strawberry.input(description="Which plans to list; all given conditions must hold.")
+class SalesPlanWhereInput:
+    status_in: list[PlanStatusEnum] | None = strawberry.field(
+        default=None, description="Only plans in one of these statuses."
+    )
+    granularity: GranularityEnum | None = strawberry.field(
+        default=None, description="Only YEAR, QUARTER or MONTH plans."
+    )
+    period_from: date | None = strawberry.field(
+        default=None, description="Only plans starting on or after this day."
+    )
+    period_to: date | None = strawberry.field(
+        default=None, description="Only plans starting on or before this day."
+    )
+
+    def key(self) -> tuple:
+        """A hashable form, used as part of loader keys."""
+        statuses = tuple(sorted(s.value for s in self.status_in)) if self.status_in else None
+        return (statuses, self.granularity, self.period_from, self.period_to)
+
+
+@strawberry.enum(description="Fields plans can be sorted by; the id always breaks ties.")
+class SalesPlanSortField(Enum):
+    PERIOD_START = "period_start"
+    CREATED_AT = "created_at"
+    ID = "id"
+
+
+@strawberry.input(description="Sort order of a plan list. Default: PERIOD_START ascending.")
+class SalesPlanSortingInput:
+    field: SalesPlanSortField
+    descending: bool = False
+
+
+@strawberry.type(description="A node's sales targets for one period, through its approval life.")
+class SalesPlan(Node):
+    pk: strawberry.Private[int]
+    company_pk: strawberry.Private[int]
+    department_pk: strawberry.Private[int | None]
+    salesperson_pk: strawberry.Private[int | None]
+    parent_pk: strawberry.Private[int | None]
+    revision_of_pk: strawberry.Private[int | None]
+    author_pk: strawberry.Private[int]
+    title: str
+    owner_kind: OwnerKindEnum = strawberry.field(description="Level of the owner node.")
+    granularity: GranularityEnum
+    period_start: date = strawberry.field(description="First day of the plan's span.")
+    status: PlanStatusEnum
+    revision: int = strawberry.field(description="1 for an original plan, +1 per revision.")
+    version: int = strawberry.field(
+        description="Raised by every change; send it as `expectedVersion` to avoid lost updates."
+    )
+    created_at: datetime
+    updated_at: datetime
+
+    @strawberry.field(description="Opaque global id.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("SalesPlan", self.pk))
+
+    @classmethod
+    def from_row(cls, row) -> "SalesPlan":
+        return cls(
+            pk=row.id,
+            company_pk=row.company_id,
+            department_pk=row.department_id,
+            salesperson_pk=row.salesperson_id,
+            parent_pk=row.parent_id,
+            revision_of_pk=row.revision_of_id,
+            author_pk=row.author_id,
+            title=row.title,
+            owner_kind=OwnerKind(row.owner_kind),
+            granularity=Granularity(row.granularity),
+            period_start=row.period_start,
+            status=PlanStatus(row.status),
+            revision=row.revision,
+            version=row.version,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+    @strawberry.field(description="Last day of the plan's span.")
+    def period_end(self) -> date:
+        return plan_end(self.granularity, self.period_start)
+
+    @strawberry.field(description="The company, department or salesperson the plan is for.")
+    async def owner(
+        self, info: Info
+    ) -> Annotated["PlanOwnerNode", strawberry.lazy("api.types.organisation")]:
+        org = info.context.loaders.organisation
+        if self.owner_kind is OwnerKind.COMPANY:
+            return await org.company.load(self.company_pk)
+        if self.owner_kind is OwnerKind.DEPARTMENT:
+            return await org.department.load(self.department_pk)
+        return await org.salesperson.load(self.salesperson_pk)
+
+    @strawberry.field(description="The plan one level up whose targets this plan shares.")
+    async def parent(self, info: Info) -> "SalesPlan | None":
+        if self.parent_pk is None:
+            return None
+        return await info.context.loaders.plans.plan.load(self.parent_pk)
+
+    @strawberry.field(description="The approved plan this revision will supersede.")
+    async def revision_of(self, info: Info) -> "SalesPlan | None":
+        if self.revision_of_pk is None:
+            return None
+        return await info.context.loaders.plans.plan.load(self.revision_of_pk)
+
+    @strawberry.field(description="Who created the plan.")
+    async def author(
+        self, info: Info
+    ) -> Annotated["User", strawberry.lazy("api.types.organisation")] | None:
+        return await info.context.loaders.organisation.user.load(self.author_pk)
+
+    @strawberry.field(description="Targets per product and month. " + LINE_PAGES.describe("Lines:"))
+    async def lines(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[SalesPlanLine]:
+        page = PageRequest.of(LINE_PAGES, first, after, last, before)
+        return await info.context.loaders.plans.lines_by_plan.load(self.pk, page)
+
+
+async def plans_of(
+    info: Info,
+    owner_kind: OwnerKind | None,
+    owner_pk: int | None,
+    where: SalesPlanWhereInput | None,
+    sort_by: SalesPlanSortingInput | None,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[SalesPlan]:
+    """A node's own plans (owner_kind given) or every plan the viewer may read (None)."""
+    page = PageRequest.of(PLAN_PAGES, first, after, last, before)
+    sort = sort_by or SalesPlanSortingInput(field=SalesPlanSortField.PERIOD_START)
+    filter_key = where.key() if where else ()
+    pages = info.context.loaders.plans.pages(owner_kind, sort.field.value, sort.descending)
+    if owner_kind is None:
+        return await pages.load(page, filter_key)
+    return await pages.load(owner_pk, page, filter_key)
+
+
+PLANS_DESCRIPTION = "Sales plans, filtered and sorted. " + PLAN_PAGES.describe("Plans:")

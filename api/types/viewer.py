@@ -1,0 +1,32 @@
+"""The viewer: who is asking, what they may do, and where they sit in the organisation."""
+
+import strawberry
+from strawberry.types import Info
+
+from api.types.organisation import Department, RoleEnum, Salesperson, User
+from domain.access import Actor
+
+
+@strawberry.type(description="The authenticated user and their place in the organisation.")
+class Viewer:
+    actor: strawberry.Private[Actor]
+
+    @strawberry.field(description="The user's roles.")
+    def roles(self) -> list[RoleEnum]:
+        return sorted(self.actor.roles, key=lambda r: r.value)
+
+    @strawberry.field(description="The user record.")
+    async def user(self, info: Info) -> User | None:
+        return await info.context.loaders.organisation.user.load(self.actor.user_id)
+
+    @strawberry.field(description="The salesperson this user is, if any.")
+    async def salesperson(self, info: Info) -> Salesperson | None:
+        if self.actor.salesperson_id is None:
+            return None
+        return await info.context.loaders.organisation.salesperson.load(self.actor.salesperson_id)
+
+    @strawberry.field(description="The department the user manages or belongs to, if any.")
+    async def department(self, info: Info) -> Department | None:
+        if self.actor.department_id is None:
+            return None
+        return await info.context.loaders.organisation.department.load(self.actor.department_id)

@@ -1,0 +1,48 @@
+"""Who is acting: roles from PRODUCT.md and the organisation links that scope what a user may see."""
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Role(Enum):
+    """A user's roles; a user may hold several."""
+
+    ADMIN = "ADMIN"
+    VP = "VP"
+    GENERAL_MANAGER = "GENERAL_MANAGER"
+    FINANCE = "FINANCE"
+    PLANNER = "PLANNER"
+    MANAGER = "MANAGER"
+    SALESPERSON = "SALESPERSON"
+    PARTNER = "PARTNER"
+
+
+# Roles that read every plan of the company (they approve or compile them).
+COMPANY_WIDE_READERS = frozenset(
+    {Role.ADMIN, Role.VP, Role.GENERAL_MANAGER, Role.FINANCE, Role.PLANNER}
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The authenticated user behind a request, with the ids that scope their reach."""
+
+    user_id: int
+    login: str
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    company_id: int | None = None
+    department_id: int | None = None  # the department a manager runs or a salesperson belongs to
+    salesperson_id: int | None = None
+    customer_id: int | None = None  # set for partner (portal) users
+
+    def has(self, *roles: Role) -> bool:
+        return any(r in self.roles for r in roles)
+
+    @property
+    def is_internal(self) -> bool:
+        """Staff of the manufacturer, as opposed to a partner's portal user."""
+        return bool(self.roles - {Role.PARTNER})
+
+    @property
+    def reads_all_plans(self) -> bool:
+        return bool(self.roles & COMPANY_WIDE_READERS)

@@ -1,0 +1,39 @@
+"""Settings read from the environment (and an optional .env file)."""
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Only for development: production refuses to start with it (see Settings.check_production).
+DEFAULT_SECRET_KEY = "dev-only-secret-change-me-0123456789abcdef"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/salesplan.db"
+
+
+class Settings(BaseSettings):
+    """Process configuration; every field can be set by the upper-case environment variable."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str = DEFAULT_SECRET_KEY
+    app_env: Literal["development", "production"] = "development"
+    token_ttl_minutes: int = 12 * 60
+    # Origins allowed to open browser websockets (comma separated); empty means same-origin only.
+    allowed_origins: str = ""
+
+    def check_production(self) -> None:
+        """Refuse settings that are only safe on a developer's machine."""
+        if self.app_env == "production" and (
+            self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < 32
+        ):
+            raise RuntimeError(
+                "APP_ENV=production needs SECRET_KEY set to a random value of 32+ characters"
+            )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

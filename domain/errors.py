@@ -1,0 +1,35 @@
+"""Business error codes: every refused action is one of these, returned as data in a payload."""
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class ErrorCode(Enum):
+    """Why a business action was refused."""
+
+    NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
+    INVALID = "INVALID"
+    REQUIRED = "REQUIRED"
+    DUPLICATE = "DUPLICATE"
+    INVALID_TRANSITION = "INVALID_TRANSITION"
+    CONFLICT = "CONFLICT"
+    READ_ONLY = "READ_ONLY"
+    ALLOCATION_UNBALANCED = "ALLOCATION_UNBALANCED"
+
+
+@dataclass(frozen=True)
+class DomainError:
+    """One refused part of an action; `field` is the input path it is about, if any."""
+
+    code: ErrorCode
+    message: str
+    field: tuple[str, ...] | None = None
+
+
+class DomainRefusal(Exception):
+    """Raised inside a use case to abandon it; the unit of work rolls back and the errors are returned."""
+
+    def __init__(self, *errors: DomainError) -> None:
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = list(errors)
