@@ -17,6 +17,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.auth import AuthenticationFailed, authenticate, bearer_token
 from api.context import Context
+from api.idempotency import IdempotencyMiddleware
 from api.schema import schema
 from domain.config import Settings, get_settings
 from domain.store.db import create_engine
@@ -99,7 +100,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/graphql", view, methods=["GET", "POST"]),
+            Route(
+                "/graphql", IdempotencyMiddleware(view, engine, settings), methods=["GET", "POST"]
+            ),
             WebSocketRoute("/graphql", view),
         ],
         lifespan=lifespan,

@@ -1,10 +1,13 @@
 """The Query root: entry points into the graph."""
 
 import strawberry
+from sqlalchemy import select
 from strawberry.types import Info
 
 from api.ids import BadId, from_global_id, pk_of
+from api.mutations.approval_policies import policy_type
 from api.pagination import Connection, PageLimits, PageRequest
+from api.types.approval import ApprovalPolicy
 from api.types.catalogue import Product
 from api.types.node import Node
 from api.types.organisation import (
@@ -19,6 +22,19 @@ from api.types.organisation import (
 )
 from api.types.plans import PLANS_DESCRIPTION, SalesPlan, plans_of
 from api.types.viewer import Viewer
+from domain.approval import DocumentType
+from domain.store.approvals import load_policy
+from domain.store.db import create_sessionmaker
+from domain.store.tables import ApprovalPolicy as ApprovalPolicyRow
+
+
+async def approval_policies(engine) -> list[ApprovalPolicy]:
+    async with create_sessionmaker(engine)() as session:
+        configured = set((await session.execute(select(ApprovalPolicyRow.document_type))).scalars())
+        return [
+            policy_type(await load_policy(session, t), t not in configured) for t in DocumentType
+        ]
+
 
 PRODUCT_PAGES = PageLimits(default=50, maximum=100)
 MAX_NODES = 100
@@ -93,6 +109,12 @@ class Query:
     async def sales_plan(self, info: Info, id: strawberry.ID) -> SalesPlan | None:
         pk = pk_of(id, "SalesPlan")
         return None if pk is None else await info.context.loaders.plans.plan.load(pk)
+
+    @strawberry.field(
+        description="The approval chain of every document type (configured or default)."
+    )
+    async def approval_policies(self, info: Info) -> list[ApprovalPolicy]:
+        return await approval_policies(info.context.engine)
 
     @strawberry.field(description="Every plan you may read, at all levels. " + PLANS_DESCRIPTION)
     async def sales_plans(

@@ -4,8 +4,12 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
 from api.auth import RequireAuthentication
+from api.mutations.approval_policies import ApprovalPolicyMutations
+from api.mutations.plan_approval import PlanApprovalMutations
+from api.mutations.plan_decomposition import PlanDecompositionMutations
 from api.mutations.sales_plans import SalesPlanMutations
 from api.queries import Query
+from api.types.approval import ApprovalStep
 from api.types.catalogue import Product
 from api.types.organisation import Company, Department, Salesperson, User
 from api.types.plans import SalesPlan, SalesPlanLine
@@ -16,7 +20,12 @@ MAX_TOKENS = 5000
 
 
 @strawberry.type
-class Mutation(SalesPlanMutations):
+class Mutation(
+    SalesPlanMutations,
+    PlanApprovalMutations,
+    PlanDecompositionMutations,
+    ApprovalPolicyMutations,
+):
     """Every business action, named noun first (salesPlanCreate, salesPlanSubmit, ...)."""
 
 
@@ -24,7 +33,7 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     # Types reachable only through the Node interface still need to be in the schema.
-    types=[Company, Department, Salesperson, User, Product, SalesPlan, SalesPlanLine],
+    types=[Company, Department, Salesperson, User, Product, SalesPlan, SalesPlanLine, ApprovalStep],
     extensions=[
         RequireAuthentication,
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),

@@ -1,5 +1,6 @@
 """Request-scoped DataLoaders, one module per area; `Loaders` bundles a request's set."""
 
+from api.loaders.approval import ApprovalLoaders
 from api.loaders.catalogue import CatalogueLoaders
 from api.loaders.organisation import OrganisationLoaders
 from api.loaders.plans import PlanLoaders
@@ -14,6 +15,7 @@ class Loaders:
         self.organisation = OrganisationLoaders(db, actor)
         self.catalogue = CatalogueLoaders(db, actor)
         self.plans = PlanLoaders(db, actor, self.catalogue)
+        self.approval = ApprovalLoaders(db, actor)
 
 
 __all__ = ["Loaders", "ReadDB"]

@@ -1,22 +1,33 @@
 """Loaders for sales plans and their lines, scoped to the plans the viewer may read."""
 
+from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from strawberry.dataloader import DataLoader
 
 from api.loaders.catalogue import CatalogueLoaders
-from api.loaders.reading import ChildPages, ReadDB, TopLevelPages, by_id_loader
+from api.loaders.reading import MAX_BATCH, ChildPages, ReadDB, TopLevelPages, by_id_loader
 from api.pagination import SortOrder
+from api.types.approval import ApprovalStep, HistoryEntry
 from api.types.catalogue import Product
-from api.types.plans import SalesPlan, SalesPlanLine
+from api.types.plans import PlanTarget, SalesPlan, SalesPlanLine
 from domain.access import Actor
+from domain.allocation import ZERO_MONEY, ZERO_QTY, Amounts, allocation_gap
+from domain.approval import DocumentType
 from domain.plans import Granularity, OwnerKind, PlanStatus
+from domain.store.outbox import stream_of
 from domain.store.scoping import plans_visible_to
+from domain.store.tables import ApprovalStep as StepRow
+from domain.store.tables import Event as EventRow
 from domain.store.tables import SalesPlan as PlanRow
 from domain.store.tables import SalesPlanLine as LineRow
 
 plans = PlanRow.__table__
 lines = LineRow.__table__
+steps = StepRow.__table__
+events = EventRow.__table__
 
 # Which column ties a plan to its owner node, per owner kind.
 OWNER_COLUMN = {
@@ -62,6 +73,18 @@ class PlanLoaders:
             prefetch=self._prefetch_products,
         )
 
+        self.children = ChildPages(
+            db,
+            self._visible_plans,
+            plans.c.parent_id,
+            SortOrder(plans.c.id, plans.c.id),
+            SalesPlan.from_row,
+        )
+        self.totals = DataLoader(load_fn=self._load_totals, max_batch_size=MAX_BATCH)
+        self.steps = DataLoader(load_fn=self._load_steps, max_batch_size=MAX_BATCH)
+        self.history = DataLoader(load_fn=self._load_history, max_batch_size=MAX_BATCH)
+        self.allocation = DataLoader(load_fn=self._load_allocation, max_batch_size=MAX_BATCH)
+
     def pages(self, owner_kind: OwnerKind | None, sort_column: str, descending: bool):
         """Plan pages of one owner kind (or of all visible plans), in one sort order."""
         key = (owner_kind, sort_column, descending)
@@ -97,3 +120,88 @@ class PlanLoaders:
             quantity=row.quantity,
             amount=row.amount,
         )
+
+    async def _products_of(self, product_ids) -> None:
+        ids = list(set(product_ids) - self._products.keys())
+        self._products.update(zip(ids, await self._catalogue.product.load_many(ids), strict=True))
+
+    async def _load_totals(self, plan_ids: list[int]) -> list[tuple[Decimal, Decimal]]:
+        rows = await self._db.rows(
+            select(lines.c.plan_id, func.sum(lines.c.quantity), func.sum(lines.c.amount))
+            .where(lines.c.plan_id.in_(plan_ids))
+            .group_by(lines.c.plan_id)
+        )
+        totals = {r[0]: (r[1], r[2]) for r in rows}
+        return [totals.get(pid, (ZERO_QTY, ZERO_MONEY)) for pid in plan_ids]
+
+    async def _load_steps(self, keys: list[tuple[int, int]]) -> list[list[ApprovalStep]]:
+        rows = await self._db.rows(
+            select(steps)
+            .where(
+                steps.c.document_type == DocumentType.SALES_PLAN,
+                steps.c.document_id.in_({pk for pk, _ in keys}),
+            )
+            .order_by(steps.c.document_id, steps.c.round, steps.c.position)
+        )
+        found: dict[tuple[int, int], list[ApprovalStep]] = defaultdict(list)
+        for row in rows:
+            found[(row.document_id, row.round)].append(ApprovalStep.from_row(row))
+        return [found.get(key, []) for key in keys]
+
+    async def _load_history(self, plan_ids: list[int]) -> list[list[HistoryEntry]]:
+        streams = {stream_of("SalesPlan", pk): pk for pk in plan_ids}
+        rows = await self._db.rows(
+            select(events)
+            .where(events.c.stream.in_(streams))
+            .order_by(events.c.stream, events.c.sequence)
+        )
+        found: dict[int, list[HistoryEntry]] = defaultdict(list)
+        for row in rows:
+            found[streams[row.stream]].append(HistoryEntry.from_row(row))
+        return [found.get(pk, []) for pk in plan_ids]
+
+    async def _load_allocation(self, keys: list[tuple[int, bool]]) -> list[tuple[list, list]]:
+        """(roll-up, gap) per (plan id, whether its level has a level below): two statements."""
+        plan_ids = [pk for pk, _ in keys]
+        own_rows = await self._db.rows(
+            select(
+                lines.c.plan_id,
+                lines.c.product_id,
+                lines.c.period,
+                lines.c.quantity,
+                lines.c.amount,
+            ).where(lines.c.plan_id.in_(plan_ids))
+        )
+        child_rows = await self._db.rows(
+            select(
+                plans.c.parent_id,
+                lines.c.product_id,
+                lines.c.period,
+                func.sum(lines.c.quantity),
+                func.sum(lines.c.amount),
+            )
+            .join(plans, plans.c.id == lines.c.plan_id)
+            .where(plans.c.parent_id.in_(plan_ids), plans.c.status != PlanStatus.SUPERSEDED)
+            .group_by(plans.c.parent_id, lines.c.product_id, lines.c.period)
+        )
+        own: dict[int, dict] = defaultdict(dict)
+        for r in own_rows:
+            own[r[0]][(r[1], r[2])] = Amounts(r[3], r[4])
+        rolled: dict[int, dict] = defaultdict(dict)
+        for r in child_rows:
+            rolled[r[0]][(r[1], r[2])] = Amounts(r[3], r[4])
+        await self._products_of({key[0] for t in (*own.values(), *rolled.values()) for key in t})
+        result = []
+        for pk, has_lower_level in keys:
+            rollup = dict(sorted(rolled[pk].items()))
+            gap = allocation_gap(own[pk], rollup) if has_lower_level else {}
+            result.append((self._targets(rollup), self._targets(gap)))
+        return result
+
+    def _targets(self, targets: dict) -> list[PlanTarget]:
+        return [
+            PlanTarget(
+                product=self._products[product], period=period, quantity=a.quantity, amount=a.amount
+            )
+            for (product, period), a in targets.items()
+        ]

@@ -26,13 +26,16 @@ class UserError:
         '"quantity"]; null when the error is about the whole action.'
     )
 
-
-@strawberry.type(description="Why a sales plan action was refused.")
-class SalesPlanError(UserError):
     @classmethod
-    def of(cls, error: DomainError) -> "SalesPlanError":
+    def of(cls, error: DomainError):
+        """The GraphQL error of a domain error, as this concrete error type."""
         return cls(
             code=error.code,
             message=error.message,
             field=list(error.field) if error.field else None,
         )
+
+
+@strawberry.type(description="Why a sales plan action was refused.")
+class SalesPlanError(UserError):
+    pass

@@ -12,10 +12,14 @@ from api.ids import to_global_id
 from api.pagination import Connection, PageLimits, PageRequest
 from api.types.catalogue import Product
 from api.types.node import Node
-from domain.plans import Granularity, OwnerKind, PlanStatus, plan_end
+from domain.plans import CHILD_KIND, Granularity, OwnerKind, PlanStatus, plan_end
 
 if TYPE_CHECKING:
+    from api.types.approval import ApprovalStep, HistoryEntry
     from api.types.organisation import PlanOwnerNode, User
+
+ApprovalStepType = Annotated["ApprovalStep", strawberry.lazy("api.types.approval")]
+HistoryEntryType = Annotated["HistoryEntry", strawberry.lazy("api.types.approval")]
 
 GranularityEnum = strawberry.enum(
     Granularity, name="Granularity", description="The span of a plan: a year, quarter or month."
@@ -48,6 +52,14 @@ class SalesPlanLine(Node):
     @strawberry.field(description="Opaque global id.")
     def id(self) -> strawberry.ID:
         return strawberry.ID(to_global_id("SalesPlanLine", self.pk))
+
+
+@strawberry.type(description="A quantity and amount for one product in one month (no identity).")
+class PlanTarget:
+    product: Product
+    period: date = strawberry.field(description="First day of the month.")
+    quantity: Decimal
+    amount: Decimal
 
 
 @strawberry.input(description="Which plans to list; all given conditions must hold.")
@@ -93,6 +105,7 @@ class SalesPlan(Node):
     parent_pk: strawberry.Private[int | None]
     revision_of_pk: strawberry.Private[int | None]
     author_pk: strawberry.Private[int]
+    approval_round: strawberry.Private[int]
     title: str
     owner_kind: OwnerKindEnum = strawberry.field(description="Level of the owner node.")
     granularity: GranularityEnum
@@ -119,6 +132,7 @@ class SalesPlan(Node):
             parent_pk=row.parent_id,
             revision_of_pk=row.revision_of_id,
             author_pk=row.author_id,
+            approval_round=row.approval_round,
             title=row.title,
             owner_kind=OwnerKind(row.owner_kind),
             granularity=Granularity(row.granularity),
@@ -162,6 +176,68 @@ class SalesPlan(Node):
         self, info: Info
     ) -> Annotated["User", strawberry.lazy("api.types.organisation")] | None:
         return await info.context.loaders.organisation.user.load(self.author_pk)
+
+    @strawberry.field(description="Sum of the lines' amounts: what approval limits compare.")
+    async def total_amount(self, info: Info) -> Decimal:
+        return (await info.context.loaders.plans.totals.load(self.pk))[1]
+
+    @strawberry.field(description="Sum of the lines' quantities.")
+    async def total_quantity(self, info: Info) -> Decimal:
+        return (await info.context.loaders.plans.totals.load(self.pk))[0]
+
+    @strawberry.field(
+        description="The approval step waiting for a decision now; null unless SUBMITTED."
+    )
+    async def current_step(self, info: Info) -> ApprovalStepType | None:
+        if self.status is not PlanStatus.SUBMITTED:
+            return None
+        steps = await info.context.loaders.plans.steps.load((self.pk, self.approval_round))
+        return next((s for s in steps if s.state.value == "PENDING"), None)
+
+    @strawberry.field(
+        description="The whole chain of the latest submission, each step with its state."
+    )
+    async def steps(self, info: Info) -> list[ApprovalStepType]:
+        if self.approval_round == 0:
+            return []
+        return await info.context.loaders.plans.steps.load((self.pk, self.approval_round))
+
+    @strawberry.field(
+        description="Every committed change, oldest first: actor, action, from, to, comment, time."
+    )
+    async def history(self, info: Info) -> list[HistoryEntryType]:
+        return await info.context.loaders.plans.history.load(self.pk)
+
+    @strawberry.field(
+        description="Sum of the child plans' targets (all but superseded ones) per product and month."
+    )
+    async def rollup(self, info: Info) -> list[PlanTarget]:
+        return (await info.context.loaders.plans.allocation.load(self._allocation_key))[0]
+
+    @property
+    def _allocation_key(self) -> tuple[int, bool]:
+        return (self.pk, self.owner_kind in CHILD_KIND)
+
+    @strawberry.field(
+        description="This plan's targets minus the roll-up, per product and month where they differ (negative: the children plan more). Empty when the children add up exactly, and always for salesperson plans (no level below). Submitting a plan that has children refuses a non-empty gap unless acceptAllocationGap is given."
+    )
+    async def allocation_gap(self, info: Info) -> list[PlanTarget]:
+        return (await info.context.loaders.plans.allocation.load(self._allocation_key))[1]
+
+    @strawberry.field(
+        description="Plans one level down that share this plan's targets. "
+        + PLAN_PAGES.describe("Plans:")
+    )
+    async def children(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection["SalesPlan"]:
+        page = PageRequest.of(PLAN_PAGES, first, after, last, before)
+        return await info.context.loaders.plans.children.load(self.pk, page)
 
     @strawberry.field(description="Targets per product and month. " + LINE_PAGES.describe("Lines:"))
     async def lines(

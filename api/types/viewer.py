@@ -3,8 +3,12 @@
 import strawberry
 from strawberry.types import Info
 
+from api.pagination import Connection, PageLimits, PageRequest
+from api.types.approval import ApprovalTask
 from api.types.organisation import Department, RoleEnum, Salesperson, User
 from domain.access import Actor
+
+TASK_PAGES = PageLimits(default=50, maximum=100)
 
 
 @strawberry.type(description="The authenticated user and their place in the organisation.")
@@ -24,6 +28,21 @@ class Viewer:
         if self.actor.salesperson_id is None:
             return None
         return await info.context.loaders.organisation.salesperson.load(self.actor.salesperson_id)
+
+    @strawberry.field(
+        description="Documents waiting for your decision, oldest first: steps whose approver "
+        "is you, or ROLE steps of a role you hold. " + TASK_PAGES.describe("Tasks:")
+    )
+    async def approval_tasks(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ApprovalTask]:
+        page = PageRequest.of(TASK_PAGES, first, after, last, before)
+        return await info.context.loaders.approval.tasks.load(page)
 
     @strawberry.field(description="The department the user manages or belongs to, if any.")
     async def department(self, info: Info) -> Department | None:

@@ -24,6 +24,7 @@ from domain.plans import (
     plan_months,
     validate_lines,
 )
+from domain.store.outbox import record_event, stream_of
 from domain.store.tables import (
     Company,
     Department,
@@ -113,10 +114,8 @@ async def list_prices(session: AsyncSession, product_ids: set[int]) -> dict[int,
     return {r.id: r.list_price for r in rows}
 
 
-async def bump_version(
-    session: AsyncSession, plan: SalesPlan, expected_version: int | None, **changes
-) -> None:
-    """Apply `changes` only if nobody changed the plan since `expected_version` (or since we read it)."""
+def check_expected_version(plan: SalesPlan, expected_version: int | None) -> None:
+    """CONFLICT when the client saw another version than the one stored."""
     if expected_version is not None and expected_version != plan.version:
         raise DomainRefusal(
             DomainError(
@@ -125,6 +124,13 @@ async def bump_version(
                 ("input", "expectedVersion"),
             )
         )
+
+
+async def bump_version(
+    session: AsyncSession, plan: SalesPlan, expected_version: int | None, **changes
+) -> None:
+    """Apply `changes` only if nobody changed the plan since `expected_version` (or since we read it)."""
+    check_expected_version(plan, expected_version)
     result = await session.execute(
         update(SalesPlan)
         .where(SalesPlan.id == plan.id, SalesPlan.version == plan.version)
@@ -216,6 +222,13 @@ async def create_plan(engine: AsyncEngine, actor: Actor, cmd: PlanCreate) -> Pla
             s.add(plan)
             await s.flush()
             await upsert_lines(s, plan.id, targets)
+            await record_event(
+                s,
+                stream_of("SalesPlan", plan.id),
+                "CREATED",
+                actor.user_id,
+                {"from": None, "to": "DRAFT", "lines": len(targets)},
+            )
             await uow.commit()
             return PlanResult(plan=plan, errors=[])
     except DomainRefusal as refusal:
@@ -269,6 +282,18 @@ async def update_plan_lines(engine: AsyncEngine, actor: Actor, cmd: PlanLinesUpd
             if removals:
                 await s.execute(delete(SalesPlanLine).where(SalesPlanLine.id.in_(removals)))
             await upsert_lines(s, plan.id, targets)
+            await record_event(
+                s,
+                stream_of("SalesPlan", plan.id),
+                "LINES_UPDATED",
+                actor.user_id,
+                {
+                    "from": "DRAFT",
+                    "to": "DRAFT",
+                    "upserted": len(targets),
+                    "removed": len(removals),
+                },
+            )
             await uow.commit()
             return PlanResult(plan=plan, errors=[])
     except DomainRefusal as refusal:

@@ -13,12 +13,25 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from domain.access import Actor
+from domain.approval import (
+    DEFAULT_POLICIES,
+    DocumentFacts,
+    DocumentType,
+    Organisation,
+    approve_current,
+    current_step,
+    is_complete,
+    start_round,
+)
 from domain.plans import MONEY_STEP, Granularity, OwnerKind, PlanStatus
 from domain.store.tables import (
+    ApprovalStep,
     AppUser,
     Company,
     Customer,
     Department,
+    Event,
     Product,
     Salesperson,
     SalesPlan,
@@ -108,7 +121,10 @@ async def load_demo(engine: AsyncEngine, scale: int = 1, seed: int = 7) -> DemoS
         s = uow.session
         users = await _users(s)
         company = Company(
-            code="HD", name="Hengda Machinery Co.", general_manager_user_id=users["gm"]
+            code="HD",
+            name="Hengda Machinery Co.",
+            general_manager_user_id=users["gm"],
+            vp_user_id=users["vp"],
         )
         s.add(company)
         await s.flush()
@@ -248,6 +264,7 @@ async def _plans(s, rng, company_id, users, products, prices, salesperson_ids, p
             "granularity": Granularity.MONTH,
             "period_start": month,
             "status": status_for_month(month.month),
+            "approval_round": 0 if status_for_month(month.month) is PlanStatus.DRAFT else 1,
             "revision": 1,
             "parent_id": parent_id,
             "author_id": author,
@@ -313,4 +330,69 @@ async def _plans(s, rng, company_id, users, products, prices, salesperson_ids, p
         lines_of(plan_id, m, by_salesperson[(sp, m)])
     for start in range(0, len(line_rows), 5000):
         await s.execute(insert(SalesPlanLine), line_rows[start : start + 5000])
+    await _approval_history(s, author, users, line_rows)
     return 12 + len(dept_plan) + len(sp_keys), len(line_rows)
+
+
+async def _approval_history(s: AsyncSession, author: int, users: dict[str, int], line_rows) -> None:
+    """Steps and events of the plans that the demo shows as submitted or approved, made by the
+    same approval rules a real submission uses (default policy)."""
+    amounts: dict[int, Decimal] = defaultdict(Decimal)
+    for line in line_rows:
+        amounts[line["plan_id"]] += line["amount"]
+    org = Organisation(
+        department_manager_id=None, vp_in_charge_id=users["vp"], general_manager_id=users["gm"]
+    )
+    policy = DEFAULT_POLICIES[DocumentType.SALES_PLAN]
+    plans = (await s.execute(select(SalesPlan.id, SalesPlan.owner_kind, SalesPlan.status))).all()
+    step_rows, event_rows = [], []
+    for plan_id, kind, status in plans:
+        stream = f"SalesPlan:{plan_id}"
+        events = [("CREATED", author, None, "DRAFT")]
+        steps = []
+        if status is not PlanStatus.DRAFT:
+            facts = DocumentFacts(amounts[plan_id], kind.value, None)
+            steps = start_round(policy, facts, org)
+            events.append(("SUBMITTED", author, "DRAFT", "SUBMITTED"))
+        while status is PlanStatus.APPROVED and not is_complete(steps):
+            approver = Actor(user_id=current_step(steps).approver_id, login="")
+            steps = approve_current(steps, approver, None, skip_repeated=True)
+            done = is_complete(steps)
+            events.append(
+                (
+                    "APPROVED" if done else "STEP_APPROVED",
+                    approver.user_id,
+                    "SUBMITTED",
+                    "APPROVED" if done else "SUBMITTED",
+                )
+            )
+        for step in steps:
+            step_rows.append(
+                {
+                    "document_type": DocumentType.SALES_PLAN,
+                    "document_id": plan_id,
+                    "round": 1,
+                    "position": step.position,
+                    "name": step.name,
+                    "approver_kind": step.approver_kind,
+                    "role": None,
+                    "approver_id": step.approver_id,
+                    "min_amount": step.min_amount,
+                    "state": step.state,
+                    "acted_by": step.acted_by,
+                }
+            )
+        for sequence, (kind_of_event, actor_id, before, after) in enumerate(events, start=1):
+            event_rows.append(
+                {
+                    "stream": stream,
+                    "sequence": sequence,
+                    "type": kind_of_event,
+                    "actor_id": actor_id,
+                    "payload": {"from": before, "to": after},
+                }
+            )
+    for start in range(0, len(step_rows), 5000):
+        await s.execute(insert(ApprovalStep), step_rows[start : start + 5000])
+    for start in range(0, len(event_rows), 5000):
+        await s.execute(insert(Event), event_rows[start : start + 5000])

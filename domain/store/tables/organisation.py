@@ -46,6 +46,8 @@ class Company(SQLModel, table=True):
     code: str = Field(sa_type=String(32), unique=True)
     name: str = Field(sa_type=String(200))
     general_manager_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # The VP in charge of sales: approves company-level documents.
+    vp_user_id: int | None = Field(default=None, foreign_key="app_user.id")
 
 
 class Department(SQLModel, table=True):

@@ -44,6 +44,8 @@ class SalesPlan(SQLModel, table=True):
     # The plan one level up whose targets this plan takes a share of.
     parent_id: int | None = Field(default=None, foreign_key="sales_plan.id", index=True)
     author_id: int = Field(foreign_key="app_user.id")
+    # Submission round: raised by each submit; its approval steps carry the same number.
+    approval_round: int = 0
     # Optimistic-lock counter, raised by every change; clients send it back as expectedVersion.
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
