@@ -2,7 +2,7 @@
 and show the gap. Pure functions on {(product_id, month): Amounts}.
 
 Splits use the largest-remainder method, so the children's targets add up to the parent's
-exactly: in whole units when the parent's quantities are whole (else to 0.001), and to the cent.
+exactly: in whole units where the parent's quantity is whole (else to 0.001), and to the cent.
 """
 
 from collections.abc import Iterable, Mapping
@@ -68,10 +68,10 @@ def split_by_shares(
     total_share = sum(shares.values(), Decimal(0))
     if total_share <= 0:
         raise ValueError("shares must add up to more than zero")
-    whole_units = all(a.quantity == a.quantity.to_integral_value() for a in parent.values())
-    quantity_step = Decimal(1) if whole_units else QUANTITY_STEP
     result: dict[int, Targets] = {child: {} for child in shares}
     for key, amounts in sorted(parent.items()):
+        whole_units = amounts.quantity == amounts.quantity.to_integral_value()
+        quantity_step = Decimal(1) if whole_units else QUANTITY_STEP
         quantities = largest_remainder(amounts.quantity, shares, total_share, quantity_step)
         money = largest_remainder(amounts.amount, shares, total_share, MONEY_STEP)
         for child in shares:

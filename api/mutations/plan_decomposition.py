@@ -53,7 +53,7 @@ class SalesPlanDecomposePayload:
 class PlanDecompositionMutations:
     @strawberry.mutation(
         description="Split the parent's targets by shares (largest remainder: whole units when "
-        "the parent's quantities are whole, cents for amounts; children add up exactly) or take "
+        "the parent's quantity is whole, else 0.001; cents for amounts; children add up exactly) or take "
         "explicit lines, into DRAFT plans of the nodes one level down. A child that already has a "
         "DRAFT plan under this parent gets its lines replaced; a submitted or approved one is refused."
     )
