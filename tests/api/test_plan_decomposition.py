@@ -4,19 +4,16 @@ from decimal import Decimal
 
 from tests.api.plans_helpers import PLAN_FIELDS, snapshot, transition
 
-DECOMPOSE = (
-    """
+DECOMPOSE = """
 mutation($input: SalesPlanDecomposeInput!) {
   salesPlanDecompose(input: $input) {
-    salesPlan { %s }
+    salesPlan { PLAN_FIELDS }
     children { id title status owner { ... on Department { code } ... on Salesperson { code } }
                lines(first: 200) { nodes { product { code } period quantity amount } } }
     errors { code field message }
   }
 }
-"""
-    % PLAN_FIELDS
-)
+""".replace("PLAN_FIELDS", PLAN_FIELDS)
 
 CREATE = """
 mutation($input: SalesPlanCreateInput!) {
@@ -24,14 +21,11 @@ mutation($input: SalesPlanCreateInput!) {
 }
 """
 
-UPDATE_LINES = (
-    """
+UPDATE_LINES = """
 mutation($input: SalesPlanUpdateLinesInput!) {
-  salesPlanUpdateLines(input: $input) { salesPlan { %s } errors { code field message } }
+  salesPlanUpdateLines(input: $input) { salesPlan { PLAN_FIELDS } errors { code field message } }
 }
-"""
-    % PLAN_FIELDS
-)
+""".replace("PLAN_FIELDS", PLAN_FIELDS)
 
 
 async def org_ids(client) -> dict:
@@ -96,12 +90,14 @@ async def test_an_exact_split_leaves_no_gap_and_an_edit_opens_one(demo, client_f
     children = result["children"]
     assert [c["owner"]["code"] for c in children] == ["D001", "D002", "D003"]
     assert all(c["status"] == "DRAFT" for c in children)
-    first_child = {(l["product"]["code"], l["period"]): l for l in children[0]["lines"]["nodes"]}
+    first_child = {
+        (line["product"]["code"], line["period"]): line for line in children[0]["lines"]["nodes"]
+    }
     assert first_child[("P0001", "2027-01-01")]["quantity"] == "50.000"
     assert first_child[("P0001", "2027-01-01")]["amount"] == "92500.00"
     # 7 whole units split 50/30/20 by largest remainder: 4 (3.5), 2 (2.1), 1 (1.4).
     sevens = [
-        next(l["quantity"] for l in c["lines"]["nodes"] if l["period"] == "2027-02-01")
+        next(line["quantity"] for line in c["lines"]["nodes"] if line["period"] == "2027-02-01")
         for c in children
     ]
     assert sevens == ["4.000", "2.000", "1.000"]
