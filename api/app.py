@@ -18,6 +18,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from api.auth import AuthenticationFailed, authenticate, bearer_token
 from api.context import Context
 from api.idempotency import IdempotencyMiddleware
+from api.live.brokers import broker_for
+from api.live.hub import EventHub
 from api.schema import schema
 from domain.config import Settings, get_settings
 from domain.store.db import create_engine
@@ -26,7 +28,7 @@ from domain.store.db import create_engine
 class GraphQLView(GraphQL):
     """Strawberry's ASGI view with our context, authentication and a faster JSON encoder."""
 
-    def __init__(self, engine: AsyncEngine, settings: Settings) -> None:
+    def __init__(self, engine: AsyncEngine, settings: Settings, hub: EventHub) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql",
@@ -41,9 +43,10 @@ class GraphQLView(GraphQL):
         )
         self.engine = engine
         self.settings = settings
+        self.hub = hub
 
     async def get_context(self, request, response) -> Context:
-        context = Context(self.engine, self.settings, actor=None, request=request)
+        context = Context(self.engine, self.settings, actor=None, request=request, hub=self.hub)
         if self.is_websocket_request(request):
             return context  # authenticated in on_ws_connect, from connection_init
         context.response = response
@@ -89,13 +92,19 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             return JSONResponse({"status": "unavailable", "reason": type(e).__name__}, 503)
         return JSONResponse({"status": "ready"})
 
+    hub = EventHub(engine, broker_for(settings.event_broker_url))
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette):
-        yield
-        if owns_engine:
-            await engine.dispose()
+        await hub.start()
+        try:
+            yield
+        finally:
+            await hub.stop()
+            if owns_engine:
+                await engine.dispose()
 
-    view = GraphQLView(engine, settings)
+    view = GraphQLView(engine, settings, hub)
     app = Starlette(
         routes=[
             Route("/healthz", healthz),
@@ -109,4 +118,5 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     )
     app.state.engine = engine
     app.state.settings = settings
+    app.state.hub = hub
     return app

@@ -1,5 +1,6 @@
 """What every resolver gets as `info.context`: the viewer, a read connection and fresh loaders."""
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -8,6 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.loaders import Loaders, ReadDB
 from domain.access import Actor
 from domain.config import Settings
+
+# Loaders for the subscription event being resolved now. A websocket connection has one Context
+# for all its operations, but each event needs fresh reads (no stale cache, no connection held
+# between events); each operation runs in its own task, so a ContextVar keeps them apart.
+event_loaders: ContextVar[Loaders | None] = ContextVar("event_loaders", default=None)
+
+
+def is_websocket(request) -> bool:
+    return getattr(request, "scope", {}).get("type") == "websocket"
 
 
 @dataclass
@@ -21,15 +31,18 @@ class Context:
     request: Any = None
     response: Any = None  # the HTTP sub-response (status, headers); None on websockets
     connection_params: dict | None = None  # websocket connection_init payload
+    hub: Any = None  # api.live.hub.EventHub of this process
     db: ReadDB = field(init=False)
     _loaders: Loaders | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.db = ReadDB(self.engine)
+        self.db = ReadDB(self.engine, hold=self.request is None or not is_websocket(self.request))
 
     @property
     def loaders(self) -> Loaders:
         """Made on first use; resolvers only run for authenticated requests (see api.auth)."""
+        if (for_event := event_loaders.get()) is not None:
+            return for_event
         if self._loaders is None:
             assert self.actor is not None, "loaders need an authenticated viewer"
             self._loaders = Loaders(self.db, self.actor)

@@ -9,6 +9,7 @@ from api.mutations.plan_approval import PlanApprovalMutations
 from api.mutations.plan_decomposition import PlanDecompositionMutations
 from api.mutations.sales_plans import SalesPlanMutations
 from api.queries import Query
+from api.subscriptions import Subscription
 from api.types.approval import ApprovalStep
 from api.types.catalogue import Product
 from api.types.organisation import Company, Department, Salesperson, User
@@ -32,6 +33,7 @@ class Mutation(
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     # Types reachable only through the Node interface still need to be in the schema.
     types=[Company, Department, Salesperson, User, Product, SalesPlan, SalesPlanLine, ApprovalStep],
     extensions=[

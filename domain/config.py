@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     secret_key: str = DEFAULT_SECRET_KEY
     app_env: Literal["development", "production"] = "development"
     token_ttl_minutes: int = 12 * 60
+    # Wakes the event hubs of several server processes: redis://... or postgresql://...;
+    # unset: one process, in memory.
+    event_broker_url: str | None = None
     # Origins allowed to open browser websockets (comma separated); empty means same-origin only.
     allowed_origins: str = ""
 

@@ -19,15 +19,20 @@ class ReadDB:
     """One database connection per request, opened on first use.
 
     Loaders of one request run concurrently; one connection cannot run two statements at once,
-    so statements take turns through a lock.
+    so statements take turns through a lock. A websocket connection lives for hours and has no
+    end-of-request hook, so there (`hold=False`) each statement borrows a pooled connection.
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, hold: bool = True) -> None:
         self._engine = engine
+        self._hold = hold
         self._connection: AsyncConnection | None = None
         self._lock = asyncio.Lock()
 
     async def rows(self, stmt) -> Sequence[Any]:
+        if not self._hold:
+            async with self._engine.connect() as connection:
+                return (await connection.execute(stmt)).all()
         async with self._lock:
             if self._connection is None:
                 self._connection = await self._engine.connect()

@@ -24,9 +24,9 @@ from domain.services.sales_plans import (
     check_expected_version,
     load_visible_plan,
     owner_of,
+    record_plan_event,
 )
 from domain.store.approvals import load_policy, load_round, organisation_for, save_round
-from domain.store.outbox import record_event, stream_of
 from domain.store.tables import SalesPlan, SalesPlanLine
 from domain.store.uow import UnitOfWork
 
@@ -132,9 +132,9 @@ async def _transition(engine: AsyncEngine, actor: Actor, cmd: Transition, act) -
             before = plan.status
             event_type, payload, changes = await act(s, plan)
             await bump_version(s, plan, cmd.expected_version, **changes)
-            await record_event(
+            await record_plan_event(
                 s,
-                stream_of("SalesPlan", plan.id),
+                plan,
                 event_type,
                 actor.user_id,
                 {"from": before.value, "to": plan.status.value, **payload},
@@ -305,9 +305,9 @@ async def supersede_previous(s: AsyncSession, actor: Actor, plan: SalesPlan) -> 
     if old is None or old.status is not PlanStatus.APPROVED:
         return
     await bump_version(s, old, None, status=PlanStatus.SUPERSEDED)
-    await record_event(
+    await record_plan_event(
         s,
-        stream_of("SalesPlan", old.id),
+        old,
         "SUPERSEDED",
         actor.user_id,
         {"from": "APPROVED", "to": "SUPERSEDED", "supersededBy": plan.id},
@@ -373,9 +373,9 @@ async def revise_plan(engine: AsyncEngine, actor: Actor, cmd: Transition) -> Pla
                 )
                 for (product, period), a in lines.items()
             )
-            await record_event(
+            await record_plan_event(
                 s,
-                stream_of("SalesPlan", plan.id),
+                plan,
                 "REVISED",
                 actor.user_id,
                 {
@@ -385,9 +385,9 @@ async def revise_plan(engine: AsyncEngine, actor: Actor, cmd: Transition) -> Pla
                     "comment": comment,
                 },
             )
-            await record_event(
+            await record_plan_event(
                 s,
-                stream_of("SalesPlan", revision.id),
+                revision,
                 "CREATED",
                 actor.user_id,
                 {"from": None, "to": "DRAFT", "revisionOf": plan.id, "comment": comment},

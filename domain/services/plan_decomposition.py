@@ -26,10 +26,10 @@ from domain.services.sales_plans import (
     list_prices,
     load_visible_plan,
     owner_of,
+    record_plan_event,
     resolve_owner,
     upsert_lines,
 )
-from domain.store.outbox import record_event, stream_of
 from domain.store.tables import Department, Salesperson, SalesPlan, SalesPlanLine
 from domain.store.uow import UnitOfWork
 
@@ -150,9 +150,9 @@ async def decompose_plan(
                 plan = await _write_child(s, actor, parent, owner, targets[child.owner_id], i)
                 children.append(plan)
             await bump_version(s, parent, cmd.expected_version)
-            await record_event(
+            await record_plan_event(
                 s,
-                stream_of("SalesPlan", parent.id),
+                parent,
                 "DECOMPOSED",
                 actor.user_id,
                 {
@@ -221,9 +221,9 @@ async def _write_child(
         await s.execute(delete(SalesPlanLine).where(SalesPlanLine.plan_id == existing.id))
         await upsert_lines(s, existing.id, lines)
         await bump_version(s, existing, None)
-        await record_event(
+        await record_plan_event(
             s,
-            stream_of("SalesPlan", existing.id),
+            existing,
             "LINES_UPDATED",
             actor.user_id,
             {"from": "DRAFT", "to": "DRAFT", "decomposedFrom": parent.id, "upserted": len(lines)},
@@ -244,9 +244,9 @@ async def _write_child(
     s.add(child)
     await s.flush()
     await upsert_lines(s, child.id, lines)
-    await record_event(
+    await record_plan_event(
         s,
-        stream_of("SalesPlan", child.id),
+        child,
         "CREATED",
         actor.user_id,
         {"from": None, "to": "DRAFT", "decomposedFrom": parent.id, "lines": len(lines)},

@@ -167,6 +167,22 @@ async def upsert_lines(session: AsyncSession, plan_id: int, targets: Sequence[Li
     await session.execute(stmt)
 
 
+async def record_plan_event(
+    session: AsyncSession, plan: SalesPlan, type: str, actor_id: int, payload: dict
+) -> None:
+    """An event on the plan's stream; it also carries the plan's owner ids, so subscriptions can
+    scope it to its readers without reading the plan."""
+    scope = {
+        "ownerKind": plan.owner_kind.value,
+        "companyId": plan.company_id,
+        "departmentId": plan.department_id,
+        "salespersonId": plan.salesperson_id,
+    }
+    await record_event(
+        session, stream_of("SalesPlan", plan.id), type, actor_id, {**payload, **scope}
+    )
+
+
 def refuse_if_any(errors: Sequence[DomainError]) -> None:
     if errors:
         raise DomainRefusal(*errors)
@@ -222,9 +238,9 @@ async def create_plan(engine: AsyncEngine, actor: Actor, cmd: PlanCreate) -> Pla
             s.add(plan)
             await s.flush()
             await upsert_lines(s, plan.id, targets)
-            await record_event(
+            await record_plan_event(
                 s,
-                stream_of("SalesPlan", plan.id),
+                plan,
                 "CREATED",
                 actor.user_id,
                 {"from": None, "to": "DRAFT", "lines": len(targets)},
@@ -282,9 +298,9 @@ async def update_plan_lines(engine: AsyncEngine, actor: Actor, cmd: PlanLinesUpd
             if removals:
                 await s.execute(delete(SalesPlanLine).where(SalesPlanLine.id.in_(removals)))
             await upsert_lines(s, plan.id, targets)
-            await record_event(
+            await record_plan_event(
                 s,
-                stream_of("SalesPlan", plan.id),
+                plan,
                 "LINES_UPDATED",
                 actor.user_id,
                 {

@@ -344,10 +344,27 @@ async def _approval_history(s: AsyncSession, author: int, users: dict[str, int],
         department_manager_id=None, vp_in_charge_id=users["vp"], general_manager_id=users["gm"]
     )
     policy = DEFAULT_POLICIES[DocumentType.SALES_PLAN]
-    plans = (await s.execute(select(SalesPlan.id, SalesPlan.owner_kind, SalesPlan.status))).all()
+    plans = (
+        await s.execute(
+            select(
+                SalesPlan.id,
+                SalesPlan.owner_kind,
+                SalesPlan.status,
+                SalesPlan.company_id,
+                SalesPlan.department_id,
+                SalesPlan.salesperson_id,
+            )
+        )
+    ).all()
     step_rows, event_rows = [], []
-    for plan_id, kind, status in plans:
+    for plan_id, kind, status, company_id, department_id, salesperson_id in plans:
         stream = f"SalesPlan:{plan_id}"
+        scope = {
+            "ownerKind": kind.value,
+            "companyId": company_id,
+            "departmentId": department_id,
+            "salespersonId": salesperson_id,
+        }
         events = [("CREATED", author, None, "DRAFT")]
         steps = []
         if status is not PlanStatus.DRAFT:
@@ -389,7 +406,7 @@ async def _approval_history(s: AsyncSession, author: int, users: dict[str, int],
                     "sequence": sequence,
                     "type": kind_of_event,
                     "actor_id": actor_id,
-                    "payload": {"from": before, "to": after},
+                    "payload": {"from": before, "to": after, **scope},
                 }
             )
     for start in range(0, len(step_rows), 5000):

@@ -1,9 +1,15 @@
 """Write events in the same transaction as the change they announce (transactional outbox)."""
 
+from collections.abc import Callable
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.store.tables import Event
+
+# Called after a unit of work that recorded events commits (the live-event hub registers here,
+# so a change is announced as soon as it is committed, not at the next poll).
+commit_listeners: list[Callable[[], None]] = []
 
 
 def stream_of(type_name: str, pk: int) -> str:
@@ -27,4 +33,12 @@ async def record_event(
     )
     session.add(event)
     await session.flush()
+    session.info["recorded_events"] = True
     return event
+
+
+def announce_commit(session: AsyncSession) -> None:
+    """Tell the listeners that events were committed (call after commit)."""
+    if session.info.pop("recorded_events", False):
+        for listener in list(commit_listeners):
+            listener()

@@ -5,6 +5,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from domain.store.db import create_sessionmaker, writer
+from domain.store.outbox import announce_commit
 
 
 class UnitOfWork:
@@ -33,3 +34,4 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+        announce_commit(self.session)

@@ -13,12 +13,13 @@ from domain.store.types import UtcDateTime, utcnow
 class Event(SQLModel, table=True):
     """A committed state change, written in the same transaction as the change itself.
 
-    `stream` names the document ("SalesPlan:42"); `sequence` numbers its events 1, 2, 3... with
-    no gaps. The table is the source of truth for history and for subscriptions.
+        `stream` names the document ("SalesPlan:42"); `sequence` numbers its events 1, 2, 3... with
+        no gaps. The table is the source of truth for history and for subscriptions; `position`
+    orders all streams together for subscribers.
     """
 
     __tablename__ = "event"
-    __table_args__ = (UniqueConstraint("stream", "sequence"),)
+    __table_args__ = (UniqueConstraint("stream", "sequence"), UniqueConstraint("position"))
 
     id: int | None = Field(
         default=None,
@@ -32,6 +33,10 @@ class Event(SQLModel, table=True):
     actor_id: int | None = Field(default=None, foreign_key="app_user.id")
     payload: dict = Field(default_factory=dict, sa_type=JSON)
     occurred_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    # Order of publication, given after commit by the sequencer (domain.store.sequencer): ids
+    # are handed out at insert, so on PostgreSQL a lower id can become visible after a higher
+    # one; positions are only ever given to committed rows, in one serialized step.
+    position: int | None = Field(default=None, sa_type=BigInteger)
 
 
 class IdempotentRequest(SQLModel, table=True):

@@ -62,9 +62,11 @@ def upgrade() -> None:
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('occurred_at', domain.store.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('position', sa.BigInteger(), nullable=True),
     sa.ForeignKeyConstraint(['actor_id'], ['app_user.id'], name=op.f('fk_event_actor_id_app_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_event')),
-    sa.UniqueConstraint('stream', 'sequence', name=op.f('uq_event_stream_sequence'))
+    sa.UniqueConstraint('stream', 'sequence', name=op.f('uq_event_stream_sequence')),
+    sa.UniqueConstraint('position', name=op.f('uq_event_position'))
     )
     op.create_table('idempotent_request',
     sa.Column('id', sa.Integer(), nullable=False),

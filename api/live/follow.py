@@ -1,0 +1,81 @@
+"""Following the event feed for one subscription: replay after a cursor, then live, no gap and no
+duplicate at the seam, each event resolved with fresh loaders."""
+
+import contextlib
+from collections.abc import AsyncGenerator, Callable
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.types import Info
+
+from api.context import event_loaders
+from api.live.hub import EventRecord, Interest, SubscriberTooSlow, read_after
+from api.loaders import Loaders, ReadDB
+
+REPLAY_BATCH = 500
+
+
+def parse_cursor(after: str | None) -> int | None:
+    if after is None:
+        return None
+    try:
+        position = int(after)
+    except ValueError as e:
+        raise GraphQLError("`after` must be a cursor received from this subscription") from e
+    if position < 0:
+        raise GraphQLError("`after` must be a cursor received from this subscription")
+    return position
+
+
+async def follow(
+    info: Info, interest: Interest, after: str | None, make: Callable[[EventRecord], Any]
+) -> AsyncGenerator[Any, None]:
+    """Yield `make(record)` for every matching event after `after` (stored ones first), then live."""
+    context = info.context
+    last = parse_cursor(after)
+    # Register before replaying: anything committed meanwhile is queued, and the position check
+    # below drops what the replay already delivered.
+    subscriber = context.hub.subscribe(interest)
+    try:
+        if last is not None:
+            while True:
+                stored = await read_after(context.engine, last, REPLAY_BATCH, interest)
+                for record in stored:
+                    last = record.position
+                    if interest.accepts(record):
+                        reads = EventReads(context)
+                        try:
+                            yield make(record)
+                        finally:
+                            await reads.close()
+                if len(stored) < REPLAY_BATCH:
+                    break
+        while True:
+            try:
+                record = await subscriber.next()
+            except SubscriberTooSlow as e:
+                raise GraphQLError(str(e), extensions={"code": "SUBSCRIBER_TOO_SLOW"}) from e
+            if last is not None and record.position <= last:
+                continue
+            last = record.position
+            reads = EventReads(context)
+            try:
+                yield make(record)
+            finally:
+                await reads.close()
+    finally:
+        context.hub.unsubscribe(subscriber)
+
+
+class EventReads:
+    """Fresh loaders, with their own connection, for resolving one event; closed after it."""
+
+    def __init__(self, context) -> None:
+        self._db = ReadDB(context.engine)
+        self._token = event_loaders.set(Loaders(self._db, context.viewer))
+
+    async def close(self) -> None:
+        # A subscription ended from outside (client gone) may close us in another context.
+        with contextlib.suppress(ValueError):
+            event_loaders.reset(self._token)
+        await self._db.close()

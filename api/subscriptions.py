@@ -1,0 +1,159 @@
+"""The Subscription root: live status changes and new approval work, resumable with `after`.
+
+Every event carries `cursor`; subscribe again with `after: <last cursor seen>` to receive what
+was missed (from the event table, in order), then live events, with no gap or duplicate.
+Subscribing to something you may not read fails exactly like subscribing to something that does
+not exist.
+"""
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import Info
+
+from api.ids import pk_of
+from api.live.follow import follow
+from api.live.hub import EventRecord, Interest
+from api.types.documents import load_document
+from api.types.node import Node
+from api.types.organisation import User
+from api.types.plans import PlanStatusEnum, SalesPlan
+from domain.access import Actor
+from domain.approval import DocumentType
+from domain.plan_access import PlanOwner, may_read_plan
+from domain.plans import OwnerKind, PlanStatus
+
+CURSOR_HELP = "Resume after this cursor (the `cursor` of the last event you received)."
+
+# Event streams of documents with approval chains, and their document types.
+APPROVAL_STREAMS = {"SalesPlan": DocumentType.SALES_PLAN}
+
+
+@strawberry.type(description="A sales plan changed status.")
+class SalesPlanStatusChange:
+    actor_pk: strawberry.Private[int | None]
+    plan_pk: strawberry.Private[int]
+    cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
+    sequence: int = strawberry.field(description="The event's number within this plan: 1, 2, 3...")
+    action: str = strawberry.field(description="SUBMITTED, STEP_APPROVED, APPROVED, REJECTED, ...")
+    from_status: PlanStatusEnum | None
+    to_status: PlanStatusEnum
+    occurred_at: datetime
+
+    @strawberry.field(description="The plan as it is now.")
+    async def sales_plan(self, info: Info) -> SalesPlan | None:
+        return await info.context.loaders.plans.plan.load(self.plan_pk)
+
+    @strawberry.field(description="Who made the change.")
+    async def actor(self, info: Info) -> User | None:
+        if self.actor_pk is None:
+            return None
+        return await info.context.loaders.organisation.user.load(self.actor_pk)
+
+
+@strawberry.type(description="A document now waits for your decision.")
+class ApprovalTaskAssignment:
+    document_type: strawberry.Private[DocumentType]
+    document_pk: strawberry.Private[int]
+    cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
+    step_name: str = strawberry.field(description="The step you must decide.")
+    occurred_at: datetime
+
+    @strawberry.field(description="The document (e.g. `... on SalesPlan`).")
+    async def document(self, info: Info) -> Node | None:
+        return await load_document(info, self.document_type, self.document_pk)
+
+
+def plan_owner(payload: dict) -> PlanOwner | None:
+    try:
+        return PlanOwner(
+            OwnerKind(payload["ownerKind"]),
+            payload["companyId"],
+            payload.get("departmentId"),
+            payload.get("salespersonId"),
+        )
+    except (KeyError, ValueError):
+        return None
+
+
+def is_status_change(record: EventRecord) -> bool:
+    return record.payload.get("to") is not None and record.payload.get(
+        "from"
+    ) != record.payload.get("to")
+
+
+def plan_change(record: EventRecord) -> SalesPlanStatusChange:
+    before = record.payload.get("from")
+    return SalesPlanStatusChange(
+        actor_pk=record.actor_id,
+        plan_pk=record.document_id,
+        cursor=str(record.position),
+        sequence=record.sequence,
+        action=record.type,
+        from_status=PlanStatus(before) if before else None,
+        to_status=PlanStatus(record.payload["to"]),
+        occurred_at=record.occurred_at,
+    )
+
+
+def assigned_to(actor: Actor, record: EventRecord) -> bool:
+    payload = record.payload
+    if not payload.get("currentStep"):
+        return False
+    role = payload.get("assigneeRole")
+    return actor.user_id in payload.get("assignees", []) or (
+        role is not None and role in {r.value for r in actor.roles}
+    )
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Status changes of one plan (planId) or of every plan you may read. "
+        + CURSOR_HELP
+    )
+    async def sales_plan_status_changed(
+        self, info: Info, plan_id: strawberry.ID | None = None, after: str | None = None
+    ) -> AsyncGenerator[SalesPlanStatusChange, None]:
+        actor: Actor = info.context.viewer
+        stream = None
+        if plan_id is not None:
+            pk = pk_of(plan_id, "SalesPlan")
+            if pk is None or await info.context.loaders.plans.plan.load(pk) is None:
+                raise GraphQLError("No such sales plan.", extensions={"code": "NOT_FOUND"})
+            stream = f"SalesPlan:{pk}"
+
+        def accepts(record: EventRecord) -> bool:
+            owner = plan_owner(record.payload)
+            return is_status_change(record) and owner is not None and may_read_plan(actor, owner)
+
+        interest = Interest(accepts, frozenset({"SalesPlan"}), stream)
+        async for change in follow(info, interest, after, plan_change):
+            yield change
+
+    @strawberry.subscription(
+        description="Documents that become yours to decide (a step of their chain names you or "
+        "a role you hold). " + CURSOR_HELP
+    )
+    async def approval_task_assigned(
+        self, info: Info, after: str | None = None
+    ) -> AsyncGenerator[ApprovalTaskAssignment, None]:
+        actor: Actor = info.context.viewer
+
+        def accepts(record: EventRecord) -> bool:
+            return assigned_to(actor, record)
+
+        def make(record: EventRecord) -> ApprovalTaskAssignment:
+            return ApprovalTaskAssignment(
+                document_type=APPROVAL_STREAMS[record.stream_type],
+                document_pk=record.document_id,
+                cursor=str(record.position),
+                step_name=record.payload["currentStep"],
+                occurred_at=record.occurred_at,
+            )
+
+        interest = Interest(accepts, frozenset(APPROVAL_STREAMS))
+        async for assignment in follow(info, interest, after, make):
+            yield assignment

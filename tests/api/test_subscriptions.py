@@ -1,0 +1,138 @@
+"""Live plan events over graphql-transport-ws: in order, scoped, resumable without gaps."""
+
+from tests.api.live_client import live, token_of
+from tests.api.plans_helpers import plan_id, transition
+
+PLAN_CHANGES = """
+subscription($planId: ID, $after: String) {
+  salesPlanStatusChanged(planId: $planId, after: $after) {
+    cursor sequence action fromStatus toStatus actor { login } salesPlan { id status }
+  }
+}
+"""
+TASKS = """
+subscription($after: String) {
+  approvalTaskAssigned(after: $after) { cursor stepName document { id ... on SalesPlan { status } } }
+}
+"""
+
+
+async def test_a_subscriber_receives_a_plan_status_change_after_commit(
+    live_demo, server, settings, client_for
+):
+    planner = await client_for("planner")
+    pid = await plan_id(live_demo, "status = 'DRAFT' AND owner_kind = 'DEPARTMENT'")
+    async with live(server.ws_url, await token_of(live_demo, settings, "vp")) as client:
+        await client.subscribe(PLAN_CHANGES, {"planId": pid})
+        await planner.execute(transition("Submit"), {"input": {"id": pid}})
+        change = (await client.next_data())["salesPlanStatusChanged"]
+    assert (change["action"], change["fromStatus"], change["toStatus"]) == (
+        "SUBMITTED",
+        "DRAFT",
+        "SUBMITTED",
+    )
+    assert change["actor"]["login"] == "planner"
+    assert change["salesPlan"] == {"id": pid, "status": "SUBMITTED"}
+    assert int(change["cursor"]) > 0
+
+
+async def test_a_client_that_reconnects_with_its_cursor_gets_exactly_what_it_missed(
+    live_demo, server, settings, client_for
+):
+    planner, vp = await client_for("planner"), await client_for("vp")
+    pid = await plan_id(live_demo, "status = 'DRAFT' AND owner_kind = 'DEPARTMENT'")
+    token = await token_of(live_demo, settings, "vp")
+    async with live(server.ws_url, token) as client:
+        await client.subscribe(PLAN_CHANGES, {"planId": pid})
+        await planner.execute(transition("Submit"), {"input": {"id": pid}})
+        seen = (await client.next_data())["salesPlanStatusChanged"]
+    # Offline: three changes (LINES_UPDATED-like non-status events would not count).
+    await vp.execute(transition("Reject"), {"input": {"id": pid, "reason": "redo"}})
+    await planner.execute(transition("Submit"), {"input": {"id": pid}})
+    await planner.execute(transition("Withdraw"), {"input": {"id": pid}})
+
+    async with live(server.ws_url, token) as client:
+        await client.subscribe(PLAN_CHANGES, {"planId": pid, "after": seen["cursor"]})
+        missed = [(await client.next_data())["salesPlanStatusChanged"] for _ in range(3)]
+        assert [m["action"] for m in missed] == ["REJECTED", "SUBMITTED", "WITHDRAWN"]
+        assert [m["sequence"] for m in missed] == [
+            seen["sequence"] + 1,
+            seen["sequence"] + 2,
+            seen["sequence"] + 3,
+        ]
+        assert await client.nothing_within(0.5)
+        await planner.execute(transition("Submit"), {"input": {"id": pid}})
+        live_one = (await client.next_data())["salesPlanStatusChanged"]
+        assert (live_one["action"], live_one["sequence"]) == ("SUBMITTED", seen["sequence"] + 4)
+        assert await client.nothing_within(0.5)
+
+
+async def test_a_refused_transition_announces_nothing(live_demo, server, settings, client_for):
+    gm, vp = await client_for("gm"), await client_for("vp")
+    pid = await plan_id(live_demo, "status = 'SUBMITTED' AND owner_kind = 'DEPARTMENT'")
+    async with live(server.ws_url, await token_of(live_demo, settings, "vp")) as client:
+        await client.subscribe(PLAN_CHANGES, {"planId": pid})
+        refused = await gm.execute(transition("Approve"), {"input": {"id": pid}})
+        assert refused["salesPlanApprove"]["errors"]
+        assert await client.nothing_within(1.5)
+        await vp.execute(transition("Approve"), {"input": {"id": pid}})
+        assert (await client.next_data())["salesPlanStatusChanged"]["toStatus"] == "APPROVED"
+
+
+async def test_a_salesperson_only_hears_of_their_own_plans(live_demo, server, settings, client_for):
+    planner = await client_for("planner")
+    own = await plan_id(
+        live_demo, "status = 'DRAFT' AND owner_kind = 'SALESPERSON' AND salesperson_id = 1"
+    )
+    other = await plan_id(
+        live_demo, "status = 'DRAFT' AND owner_kind = 'SALESPERSON' AND salesperson_id = 2"
+    )
+    company = await plan_id(live_demo, "owner_kind = 'COMPANY'")
+    async with live(server.ws_url, await token_of(live_demo, settings, "sales")) as client:
+        await client.subscribe(PLAN_CHANGES, {})
+        await planner.execute(transition("Submit"), {"input": {"id": other}})
+        await planner.execute(transition("Submit"), {"input": {"id": own}})
+        change = (await client.next_data())["salesPlanStatusChanged"]
+        assert change["salesPlan"]["id"] == own
+        assert await client.nothing_within(0.5)
+
+        denied = await client.subscribe(PLAN_CHANGES, {"planId": company})
+        missing = await client.subscribe(PLAN_CHANGES, {"planId": "U2FsZXNQbGFuOjk5OTk5"})
+        refusals = {}
+        while len(refusals) < 2:
+            message = await client.message()
+            if message["type"] == "next":
+                refusals[message["id"]] = message["payload"]
+        # Not yours looks exactly like not there.
+        assert refusals[denied] == refusals[missing]
+        assert refusals[denied]["data"] is None
+        assert refusals[denied]["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_the_general_manager_is_told_when_a_step_becomes_theirs(
+    live_demo, server, settings, client_for
+):
+    vp = await client_for("vp")
+    pid = await plan_id(live_demo, "status = 'SUBMITTED' AND owner_kind = 'COMPANY'")
+    async with live(server.ws_url, await token_of(live_demo, settings, "gm")) as client:
+        await client.subscribe(TASKS)
+        await vp.execute(transition("Approve"), {"input": {"id": pid}})
+        task = (await client.next_data())["approvalTaskAssigned"]
+    assert task["stepName"] == "General manager"
+    assert task["document"] == {"id": pid, "status": "SUBMITTED"}
+
+
+async def test_per_plan_order_survives_rapid_transitions(live_demo, server, settings, client_for):
+    planner = await client_for("planner")
+    pid = await plan_id(live_demo, "status = 'DRAFT' AND owner_kind = 'DEPARTMENT'")
+    async with live(server.ws_url, await token_of(live_demo, settings, "vp")) as client:
+        await client.subscribe(PLAN_CHANGES, {"planId": pid})
+        for _ in range(25):
+            await planner.execute(transition("Submit"), {"input": {"id": pid}})
+            await planner.execute(transition("Withdraw"), {"input": {"id": pid}})
+        changes = [(await client.next_data())["salesPlanStatusChanged"] for _ in range(50)]
+    assert [c["action"] for c in changes] == ["SUBMITTED", "WITHDRAWN"] * 25
+    sequences = [c["sequence"] for c in changes]
+    assert sequences == list(range(sequences[0], sequences[0] + 50))
+    cursors = [int(c["cursor"]) for c in changes]
+    assert cursors == sorted(cursors)
