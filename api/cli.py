@@ -60,6 +60,8 @@ def cmd_serve(args) -> int:
         workers=args.workers,
         log_level="info",
         ws="websockets-sansio",
+        # Status events are small; compressing each costs both sides more than it saves.
+        ws_per_message_deflate=False,
     )
     return 0
 

@@ -1,5 +1,7 @@
 """Request-scoped DataLoaders, one module per area; `Loaders` bundles a request's set."""
 
+from functools import cached_property
+
 from api.loaders.approval import ApprovalLoaders
 from api.loaders.catalogue import CatalogueLoaders
 from api.loaders.organisation import OrganisationLoaders
@@ -9,13 +11,30 @@ from domain.access import Actor
 
 
 class Loaders:
-    """All loaders of one request (or of one subscription event): never shared between users."""
+    """All loaders of one request (or of one subscription event): never shared between users.
+
+    Each area's group is made on first use: a subscription event that needs none costs nothing.
+    """
 
     def __init__(self, db: ReadDB, actor: Actor) -> None:
-        self.organisation = OrganisationLoaders(db, actor)
-        self.catalogue = CatalogueLoaders(db, actor)
-        self.plans = PlanLoaders(db, actor, self.catalogue)
-        self.approval = ApprovalLoaders(db, actor)
+        self.db = db
+        self.actor = actor
+
+    @cached_property
+    def organisation(self) -> OrganisationLoaders:
+        return OrganisationLoaders(self.db, self.actor)
+
+    @cached_property
+    def catalogue(self) -> CatalogueLoaders:
+        return CatalogueLoaders(self.db, self.actor)
+
+    @cached_property
+    def plans(self) -> PlanLoaders:
+        return PlanLoaders(self.db, self.actor, self.catalogue)
+
+    @cached_property
+    def approval(self) -> ApprovalLoaders:
+        return ApprovalLoaders(self.db, self.actor)
 
 
 __all__ = ["Loaders", "ReadDB"]

@@ -1,0 +1,183 @@
+"""Subscription fan-out: N websocket subscribers, one plan status change, time to the last delivery.
+
+    .venv/bin/python bench/subscriptions.py                      # N = 100, 1000, 5000; one process
+    .venv/bin/python bench/subscriptions.py --sizes 1000 --processes 2 \
+        --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench --broker redis://127.0.0.1:6379/0
+
+The server runs as its own process(es) (`salesplan serve`), the subscribers in this one (a real
+websocket client). For each size: open N connections (spread over the server processes), each
+authenticates and subscribes to `salesPlanStatusChanged(planId:)`; then one plan is submitted or
+withdrawn over HTTP, several times. Latency is measured from the moment the mutation's response
+arrives (its transaction has committed by then) to each subscriber's receipt; the figures printed
+are p50, p99 and max over all deliveries, and the server's resident memory per connection.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from websockets.asyncio.client import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SECRET = "bench-secret-0123456789abcdef0123456789abcdef"
+QUERY = "subscription($id: ID) { salesPlanStatusChanged(planId: $id) { cursor toStatus } }"
+SUBMIT = "mutation($id: ID!) { salesPlanSubmit(input: {id: $id}) { errors { code } } }"
+WITHDRAW = "mutation($id: ID!) { salesPlanWithdraw(input: {id: $id}) { errors { code } } }"
+
+
+def run(*args: str, env: dict) -> str:
+    return subprocess.run(args, env=env, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+async def wait_ready(port: int) -> None:
+    async with httpx.AsyncClient() as http:
+        for _ in range(300):
+            try:
+                if (await http.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.1)
+    raise TimeoutError(f"no server on port {port}")
+
+
+class Subscriber:
+    def __init__(self, url: str, token: str, plan_id: str) -> None:
+        self.url, self.token, self.plan_id = url, token, plan_id
+        self.received: list[float] = []
+        self.ws = None
+        self.task: asyncio.Task | None = None
+
+    async def open(self) -> None:
+        self.ws = await connect(self.url, subprotocols=["graphql-transport-ws"], max_queue=None, compression=None)
+        await self.ws.send(json.dumps({"type": "connection_init", "payload": {"token": self.token}}))
+        assert json.loads(await self.ws.recv())["type"] == "connection_ack"
+        await self.ws.send(
+            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": QUERY, "variables": {"id": self.plan_id}}})
+        )
+        self.task = asyncio.create_task(self._listen())
+
+    async def _listen(self) -> None:
+        async for raw in self.ws:
+            message = json.loads(raw)
+            if message["type"] == "next":
+                self.received.append(time.perf_counter())
+            elif message["type"] == "ping":
+                await self.ws.send('{"type":"pong"}')
+
+    async def close(self) -> None:
+        self.task.cancel()
+        await self.ws.close()
+
+
+async def measure(ports: list[int], pids: list[int], tokens: dict, plan_id: str, size: int, rounds: int) -> dict:
+    memory_before = sum(rss_kib(p) for p in pids)
+    subscribers = [
+        Subscriber(f"ws://127.0.0.1:{ports[i % len(ports)]}/graphql", tokens["vp"], plan_id) for i in range(size)
+    ]
+    for start in range(0, size, 200):  # open in batches so the server's accept queue keeps up
+        await asyncio.gather(*(s.open() for s in subscribers[start : start + 200]))
+    await asyncio.sleep(1.0 + size / 2000)  # let every subscription register
+    memory_after = sum(rss_kib(p) for p in pids)
+    latencies: list[float] = []
+    missing = 0
+    async with httpx.AsyncClient(timeout=30) as http:
+        for round_no in range(rounds):
+            mutation = SUBMIT if round_no % 2 == 0 else WITHDRAW
+            for s in subscribers:
+                s.received.clear()
+            response = await http.post(
+                f"http://127.0.0.1:{ports[-1]}/graphql",
+                json={"query": mutation, "variables": {"id": plan_id}},
+                headers={"Authorization": f"Bearer {tokens['planner']}"},
+            )
+            committed = time.perf_counter()
+            assert response.json()["data"], response.text
+            deadline = committed + 10
+            while time.perf_counter() < deadline and any(not s.received for s in subscribers):
+                await asyncio.sleep(0.005)
+            missing += sum(1 for s in subscribers if not s.received)
+            latencies += [s.received[0] - committed for s in subscribers if s.received]
+            await asyncio.sleep(0.3)
+    await asyncio.gather(*(s.close() for s in subscribers))
+    latencies.sort()
+    ms = [x * 1000 for x in latencies]
+    return {
+        "size": size,
+        "deliveries": len(ms),
+        "missing": missing,
+        "p50_ms": statistics.median(ms),
+        "p99_ms": ms[min(len(ms) - 1, int(len(ms) * 0.99))],
+        "max_ms": ms[-1],
+        "kib_per_connection": (memory_after - memory_before) / size,
+    }
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000,5000")
+    parser.add_argument("--rounds", type=int, default=5, help="status changes per size")
+    parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    parser.add_argument("--broker", default=None, help="EVENT_BROKER_URL for several processes")
+    args = parser.parse_args()
+    tmp = tempfile.mkdtemp(prefix="bench-subs-")
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db",
+        "SECRET_KEY": SECRET,
+        "APP_ENV": "development",
+    }
+    if args.broker:
+        env["EVENT_BROKER_URL"] = args.broker
+    if args.processes > 1 and not args.broker:
+        sys.exit("several processes need --broker (redis://... or postgresql://...)")
+    salesplan = str(BIN / "salesplan")
+    run(salesplan, "migrate", env=env)
+    run(salesplan, "demo", "--if-empty", env=env)
+    tokens = {login: run(salesplan, "token", login, env=env) for login in ("vp", "planner")}
+    ports = [18400 + i for i in range(args.processes)]
+    servers = [
+        subprocess.Popen([salesplan, "serve"], env={**env, "PORT": str(p)}, cwd=ROOT,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for p in ports
+    ]
+    try:
+        await asyncio.gather(*(wait_ready(p) for p in ports))
+        async with httpx.AsyncClient() as http:
+            found = await http.post(
+                f"http://127.0.0.1:{ports[0]}/graphql",
+                json={"query": '{ salesPlans(first: 1, where: {statusIn: [DRAFT], periodFrom: "2026-12-01"}) { nodes { id } } }'},
+                headers={"Authorization": f"Bearer {tokens['planner']}"},
+            )
+        plan_id = found.json()["data"]["salesPlans"]["nodes"][0]["id"]
+        print(f"processes={args.processes} database={env['DATABASE_URL'].split('://')[0]} broker={args.broker or 'in-process'}")
+        print(f"{'subscribers':>11} {'deliveries':>10} {'missing':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'KiB/conn':>9}")
+        for size in (int(s) for s in args.sizes.split(",")):
+            r = await measure(ports, [s.pid for s in servers], tokens, plan_id, size, args.rounds)
+            print(f"{r['size']:>11} {r['deliveries']:>10} {r['missing']:>7} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['max_ms']:>8.1f} {r['kib_per_connection']:>9.1f}")
+    finally:
+        for s in servers:
+            s.terminate()
+        for s in servers:
+            s.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
