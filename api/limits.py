@@ -17,6 +17,7 @@ from graphql import (
 )
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 MAX_TOKENS = 5000
 MAX_DEPTH = 14
@@ -126,6 +127,7 @@ class OperationLimits(SchemaExtension):
 
     def get_results(self) -> dict:
         nodes = getattr(self.execution_context, "context_cost", None)
-        if nodes is None:
+        # Subscriptions would repeat the figure in every event; they get it nowhere.
+        if nodes is None or self.execution_context.operation_type is OperationType.SUBSCRIPTION:
             return {}
         return {"cost": {"requestedNodes": nodes, "maxNodes": MAX_NODES}}

@@ -14,6 +14,7 @@ are p50, p99 and max over all deliveries, and the server's resident memory per c
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -31,11 +32,18 @@ BIN = Path(sys.executable).parent
 SECRET = "bench-secret-0123456789abcdef0123456789abcdef"
 QUERY = "subscription($id: ID) { salesPlanStatusChanged(planId: $id) { cursor toStatus } }"
 SUBMIT = "mutation($id: ID!) { salesPlanSubmit(input: {id: $id}) { errors { code } } }"
+FIND_PLAN = '{ salesPlans(first: 1, where: {statusIn: [DRAFT], periodFrom: "2026-12-01"}) { nodes { id } } }'
 WITHDRAW = "mutation($id: ID!) { salesPlanWithdraw(input: {id: $id}) { errors { code } } }"
 
 
 def run(*args: str, env: dict) -> str:
     return subprocess.run(args, env=env, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_kib(pid: int) -> int:
@@ -57,19 +65,43 @@ async def wait_ready(port: int) -> None:
     raise TimeoutError(f"no server on port {port}")
 
 
+class Round:
+    """One status change: counts the subscribers still waiting for it."""
+
+    def __init__(self, size: int) -> None:
+        self.waiting = size
+        self.done = asyncio.Event()
+
+    def arrived(self) -> None:
+        self.waiting -= 1
+        if self.waiting == 0:
+            self.done.set()
+
+
 class Subscriber:
     def __init__(self, url: str, token: str, plan_id: str) -> None:
         self.url, self.token, self.plan_id = url, token, plan_id
         self.received: list[float] = []
+        self.round: Round | None = None
         self.ws = None
         self.task: asyncio.Task | None = None
 
     async def open(self) -> None:
-        self.ws = await connect(self.url, subprotocols=["graphql-transport-ws"], max_queue=None, compression=None)
-        await self.ws.send(json.dumps({"type": "connection_init", "payload": {"token": self.token}}))
+        self.ws = await connect(
+            self.url, subprotocols=["graphql-transport-ws"], max_queue=None, compression=None
+        )
+        await self.ws.send(
+            json.dumps({"type": "connection_init", "payload": {"token": self.token}})
+        )
         assert json.loads(await self.ws.recv())["type"] == "connection_ack"
         await self.ws.send(
-            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": QUERY, "variables": {"id": self.plan_id}}})
+            json.dumps(
+                {
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": {"query": QUERY, "variables": {"id": self.plan_id}},
+                }
+            )
         )
         self.task = asyncio.create_task(self._listen())
 
@@ -78,6 +110,8 @@ class Subscriber:
             message = json.loads(raw)
             if message["type"] == "next":
                 self.received.append(time.perf_counter())
+                if self.round is not None and len(self.received) == 1:
+                    self.round.arrived()
             elif message["type"] == "ping":
                 await self.ws.send('{"type":"pong"}')
 
@@ -86,10 +120,13 @@ class Subscriber:
         await self.ws.close()
 
 
-async def measure(ports: list[int], pids: list[int], tokens: dict, plan_id: str, size: int, rounds: int) -> dict:
+async def measure(
+    ports: list[int], pids: list[int], tokens: dict, plan_id: str, size: int, rounds: int
+) -> dict:
     memory_before = sum(rss_kib(p) for p in pids)
     subscribers = [
-        Subscriber(f"ws://127.0.0.1:{ports[i % len(ports)]}/graphql", tokens["vp"], plan_id) for i in range(size)
+        Subscriber(f"ws://127.0.0.1:{ports[i % len(ports)]}/graphql", tokens["vp"], plan_id)
+        for i in range(size)
     ]
     for start in range(0, size, 200):  # open in batches so the server's accept queue keeps up
         await asyncio.gather(*(s.open() for s in subscribers[start : start + 200]))
@@ -97,11 +134,15 @@ async def measure(ports: list[int], pids: list[int], tokens: dict, plan_id: str,
     memory_after = sum(rss_kib(p) for p in pids)
     latencies: list[float] = []
     missing = 0
+    server_cpu = sum(cpu_seconds(p) for p in pids)
+    client_cpu = cpu_seconds(os.getpid())
     async with httpx.AsyncClient(timeout=30) as http:
         for round_no in range(rounds):
             mutation = SUBMIT if round_no % 2 == 0 else WITHDRAW
+            this_round = Round(size)
             for s in subscribers:
                 s.received.clear()
+                s.round = this_round
             response = await http.post(
                 f"http://127.0.0.1:{ports[-1]}/graphql",
                 json={"query": mutation, "variables": {"id": plan_id}},
@@ -109,12 +150,13 @@ async def measure(ports: list[int], pids: list[int], tokens: dict, plan_id: str,
             )
             committed = time.perf_counter()
             assert response.json()["data"], response.text
-            deadline = committed + 10
-            while time.perf_counter() < deadline and any(not s.received for s in subscribers):
-                await asyncio.sleep(0.005)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(this_round.done.wait(), 10)
             missing += sum(1 for s in subscribers if not s.received)
             latencies += [s.received[0] - committed for s in subscribers if s.received]
             await asyncio.sleep(0.3)
+    server_cpu = sum(cpu_seconds(p) for p in pids) - server_cpu
+    client_cpu = cpu_seconds(os.getpid()) - client_cpu
     await asyncio.gather(*(s.close() for s in subscribers))
     latencies.sort()
     ms = [x * 1000 for x in latencies]
@@ -126,17 +168,44 @@ async def measure(ports: list[int], pids: list[int], tokens: dict, plan_id: str,
         "p99_ms": ms[min(len(ms) - 1, int(len(ms) * 0.99))],
         "max_ms": ms[-1],
         "kib_per_connection": (memory_after - memory_before) / size,
+        "server_cpu_ms": server_cpu * 1000 / rounds,
+        "client_cpu_ms": client_cpu * 1000 / rounds,
     }
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+async def bench(ports: list[int], pids: list[int], tokens: dict, args) -> None:
+    await asyncio.gather(*(wait_ready(p) for p in ports))
+    async with httpx.AsyncClient() as http:
+        found = await http.post(
+            f"http://127.0.0.1:{ports[0]}/graphql",
+            json={"query": FIND_PLAN},
+            headers={"Authorization": f"Bearer {tokens['planner']}"},
+        )
+    plan_id = found.json()["data"]["salesPlans"]["nodes"][0]["id"]
+    print(
+        f"{'subscribers':>11} {'deliveries':>10} {'missing':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'KiB/conn':>9}"
+    )
+    for size in (int(s) for s in args.sizes.split(",")):
+        r = await measure(ports, pids, tokens, plan_id, size, args.rounds)
+        print(
+            f"{r['size']:>11} {r['deliveries']:>10} {r['missing']:>7} {r['p50_ms']:>8.1f} "
+            f"{r['p99_ms']:>8.1f} {r['max_ms']:>8.1f} {r['kib_per_connection']:>9.1f} "
+            f"{r['server_cpu_ms']:>19.0f} {r['client_cpu_ms']:>19.0f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="100,1000,5000")
     parser.add_argument("--rounds", type=int, default=5, help="status changes per size")
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     parser.add_argument("--broker", default=None, help="EVENT_BROKER_URL for several processes")
     args = parser.parse_args()
+    if args.processes > 1 and not args.broker:
+        sys.exit("several processes need --broker (redis://... or postgresql://...)")
     tmp = tempfile.mkdtemp(prefix="bench-subs-")
     env = {
         **os.environ,
@@ -146,32 +215,25 @@ async def main() -> None:
     }
     if args.broker:
         env["EVENT_BROKER_URL"] = args.broker
-    if args.processes > 1 and not args.broker:
-        sys.exit("several processes need --broker (redis://... or postgresql://...)")
     salesplan = str(BIN / "salesplan")
     run(salesplan, "migrate", env=env)
     run(salesplan, "demo", "--if-empty", env=env)
     tokens = {login: run(salesplan, "token", login, env=env) for login in ("vp", "planner")}
     ports = [18400 + i for i in range(args.processes)]
     servers = [
-        subprocess.Popen([salesplan, "serve"], env={**env, "PORT": str(p)}, cwd=ROOT,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            [salesplan, "serve"],
+            env={**env, "PORT": str(p)},
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for p in ports
     ]
+    database = env["DATABASE_URL"].split("://")[0]
+    print(f"processes={args.processes} database={database} broker={args.broker or 'in-process'}")
     try:
-        await asyncio.gather(*(wait_ready(p) for p in ports))
-        async with httpx.AsyncClient() as http:
-            found = await http.post(
-                f"http://127.0.0.1:{ports[0]}/graphql",
-                json={"query": '{ salesPlans(first: 1, where: {statusIn: [DRAFT], periodFrom: "2026-12-01"}) { nodes { id } } }'},
-                headers={"Authorization": f"Bearer {tokens['planner']}"},
-            )
-        plan_id = found.json()["data"]["salesPlans"]["nodes"][0]["id"]
-        print(f"processes={args.processes} database={env['DATABASE_URL'].split('://')[0]} broker={args.broker or 'in-process'}")
-        print(f"{'subscribers':>11} {'deliveries':>10} {'missing':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'KiB/conn':>9}")
-        for size in (int(s) for s in args.sizes.split(",")):
-            r = await measure(ports, [s.pid for s in servers], tokens, plan_id, size, args.rounds)
-            print(f"{r['size']:>11} {r['deliveries']:>10} {r['missing']:>7} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['max_ms']:>8.1f} {r['kib_per_connection']:>9.1f}")
+        asyncio.run(bench(ports, [s.pid for s in servers], tokens, args))
     finally:
         for s in servers:
             s.terminate()
@@ -180,4 +242,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()
