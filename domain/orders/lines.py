@@ -1,0 +1,112 @@
+"""The lines of a sales order: what is checked when they are written, and their amounts."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from domain.errors import DomainError, ErrorCode
+
+MONEY_STEP = Decimal("0.01")
+QUANTITY_STEP = Decimal("0.001")
+MAX_LINES_PER_ORDER = 200
+MAX_QUANTITY = Decimal("1000000000")
+
+
+def money(value: Decimal) -> Decimal:
+    """Round to the cent, halves away from zero (as invoices do)."""
+    return value.quantize(MONEY_STEP, rounding=ROUND_HALF_UP)
+
+
+def amount_of(quantity: Decimal, unit_price: Decimal) -> Decimal:
+    return money(quantity * unit_price)
+
+
+@dataclass(frozen=True)
+class OrderLineDraft:
+    """A line as asked for: `unit_price` None means the product's list price."""
+
+    product_id: int
+    quantity: Decimal
+    promised_date: date
+    unit_price: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class OrderLineSpec:
+    """A validated line, priced."""
+
+    position: int
+    product_id: int
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    promised_date: date
+
+
+def validate_order_lines(
+    drafts: Sequence[OrderLineDraft],
+    order_date: date,
+    list_prices: dict[int, Decimal],
+    path: str = "lines",
+) -> tuple[list[OrderLineSpec], list[DomainError]]:
+    """Check each line: a known product, a positive quantity (3 decimals), a price ≥ 0 (2
+    decimals), a promised date on or after the order date."""
+    if len(drafts) > MAX_LINES_PER_ORDER:
+        return [], [
+            DomainError(
+                ErrorCode.INVALID,
+                f"an order holds at most {MAX_LINES_PER_ORDER} lines",
+                ("input", path),
+            )
+        ]
+    specs: list[OrderLineSpec] = []
+    errors: list[DomainError] = []
+    for i, d in enumerate(drafts):
+        at = ("input", path, str(i))
+        if d.product_id not in list_prices:
+            errors.append(DomainError(ErrorCode.NOT_FOUND, "no such product", (*at, "productId")))
+            continue
+        if (
+            d.quantity <= 0
+            or d.quantity > MAX_QUANTITY
+            or d.quantity != d.quantity.quantize(QUANTITY_STEP)
+        ):
+            errors.append(
+                DomainError(
+                    ErrorCode.INVALID,
+                    "quantity must be > 0 with at most 3 decimals",
+                    (*at, "quantity"),
+                )
+            )
+            continue
+        price = list_prices[d.product_id] if d.unit_price is None else d.unit_price
+        if price < 0 or price != price.quantize(MONEY_STEP):
+            errors.append(
+                DomainError(
+                    ErrorCode.INVALID,
+                    "unitPrice must be ≥ 0 with at most 2 decimals",
+                    (*at, "unitPrice"),
+                )
+            )
+            continue
+        if d.promised_date < order_date:
+            errors.append(
+                DomainError(
+                    ErrorCode.INVALID,
+                    f"the promised date is before the order date {order_date.isoformat()}",
+                    (*at, "promisedDate"),
+                )
+            )
+            continue
+        specs.append(
+            OrderLineSpec(
+                position=i + 1,
+                product_id=d.product_id,
+                quantity=d.quantity,
+                unit_price=price,
+                amount=amount_of(d.quantity, price),
+                promised_date=d.promised_date,
+            )
+        )
+    return specs, errors

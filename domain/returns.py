@@ -1,0 +1,83 @@
+"""Sales returns (销售退货): goods sent back against delivered order lines.
+
+REQUESTED → RECEIVED; receiving puts the goods back into stock and lowers the line's delivered
+quantity. A line can take back at most what was delivered on it, less what is already returned
+or on an open return.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+
+from domain.errors import DomainError, ErrorCode
+from domain.stock import valid_quantity
+
+MAX_REASON = 500
+
+
+class ReturnStatus(Enum):
+    REQUESTED = "REQUESTED"
+    RECEIVED = "RECEIVED"
+
+
+@dataclass(frozen=True)
+class ReturnRoom:
+    """A line's delivered quantity (before returns) and the quantity on returns (any status)."""
+
+    delivered: Decimal
+    on_returns: Decimal
+
+    @property
+    def returnable(self) -> Decimal:
+        return max(self.delivered - self.on_returns, Decimal(0))
+
+
+@dataclass(frozen=True)
+class ReturnLineDraft:
+    order_line_id: int
+    quantity: Decimal
+
+
+def check_return_lines(
+    drafts: Sequence[ReturnLineDraft], room: dict[int, ReturnRoom], path: str = "lines"
+) -> list[DomainError]:
+    if not drafts:
+        return [
+            DomainError(ErrorCode.REQUIRED, "a return needs at least one line", ("input", path))
+        ]
+    errors: list[DomainError] = []
+    seen: set[int] = set()
+    for i, d in enumerate(drafts):
+        at = ("input", path, str(i))
+        line = room.get(d.order_line_id)
+        if line is None:
+            errors.append(
+                DomainError(ErrorCode.NOT_FOUND, "not a line of this order", (*at, "orderLineId"))
+            )
+            continue
+        if d.order_line_id in seen:
+            errors.append(
+                DomainError(ErrorCode.DUPLICATE, "order line given twice", (*at, "orderLineId"))
+            )
+            continue
+        seen.add(d.order_line_id)
+        if not valid_quantity(d.quantity):
+            errors.append(
+                DomainError(
+                    ErrorCode.INVALID,
+                    "quantity must be > 0 with at most 3 decimals",
+                    (*at, "quantity"),
+                )
+            )
+            continue
+        if d.quantity > line.returnable:
+            errors.append(
+                DomainError(
+                    ErrorCode.EXCEEDS_DELIVERED,
+                    f"only {line.returnable} of this line can be returned ({line.delivered} "
+                    f"delivered, {line.on_returns} already on returns)",
+                    (*at, "quantity"),
+                )
+            )
+    return errors

@@ -1,0 +1,125 @@
+"""Shipments: their life cycle, how much of an order line may still go on one, and lateness.
+
+PLANNED → DISPATCHED (stock leaves) → IN_TRANSIT (tracking events) → DELIVERED; the customer
+confirms receipt of a delivered (or arriving) shipment from the partner portal.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+
+from domain.errors import DomainError, ErrorCode
+from domain.stock import valid_quantity
+
+
+class ShipmentStatus(Enum):
+    PLANNED = "PLANNED"
+    DISPATCHED = "DISPATCHED"
+    IN_TRANSIT = "IN_TRANSIT"
+    DELIVERED = "DELIVERED"
+
+
+class ShipmentAction(Enum):
+    DISPATCH = "DISPATCH"
+    TRACK = "TRACK"
+    DELIVER = "DELIVER"
+    CONFIRM_RECEIPT = "CONFIRM_RECEIPT"
+
+
+St = ShipmentStatus
+
+SHIPMENT_TRANSITIONS: dict[ShipmentAction, tuple[frozenset[ShipmentStatus], ShipmentStatus]] = {
+    ShipmentAction.DISPATCH: (frozenset({St.PLANNED}), St.DISPATCHED),
+    ShipmentAction.TRACK: (frozenset({St.DISPATCHED, St.IN_TRANSIT}), St.IN_TRANSIT),
+    ShipmentAction.DELIVER: (frozenset({St.DISPATCHED, St.IN_TRANSIT}), St.DELIVERED),
+    # The customer's confirmation also counts as delivery when the carrier has not reported it.
+    ShipmentAction.CONFIRM_RECEIPT: (
+        frozenset({St.DISPATCHED, St.IN_TRANSIT, St.DELIVERED}),
+        St.DELIVERED,
+    ),
+}
+
+# Statuses in which the goods have left the warehouse.
+LEFT_WAREHOUSE = frozenset({St.DISPATCHED, St.IN_TRANSIT, St.DELIVERED})
+
+
+def shipment_target(action: ShipmentAction, current: ShipmentStatus) -> ShipmentStatus | None:
+    """The status `action` leads to from `current`, or None when it is not allowed."""
+    sources, target = SHIPMENT_TRANSITIONS[action]
+    return target if current in sources else None
+
+
+def shipment_refusal(action: ShipmentAction, current: ShipmentStatus) -> str:
+    sources = ", ".join(sorted(s.value for s in SHIPMENT_TRANSITIONS[action][0]))
+    return f"{action.value} is allowed for {sources} shipments, not for a {current.value} one"
+
+
+@dataclass(frozen=True)
+class LineRoom:
+    """An order line's ordered quantity and the quantity already on shipments (any status)."""
+
+    ordered: Decimal
+    on_shipments: Decimal
+
+    @property
+    def unallocated(self) -> Decimal:
+        return max(self.ordered - self.on_shipments, Decimal(0))
+
+
+@dataclass(frozen=True)
+class ShipmentLineDraft:
+    order_line_id: int
+    quantity: Decimal
+
+
+def check_shipment_lines(
+    drafts: Sequence[ShipmentLineDraft], room: dict[int, LineRoom], path: str = "lines"
+) -> list[DomainError]:
+    """Each line names a line of the order, once, with 0 < quantity ≤ what is not yet on a
+    shipment (partial deliveries allowed; more than outstanding is EXCEEDS_OUTSTANDING)."""
+    errors: list[DomainError] = []
+    if not drafts:
+        return [
+            DomainError(ErrorCode.REQUIRED, "a shipment needs at least one line", ("input", path))
+        ]
+    seen: set[int] = set()
+    for i, d in enumerate(drafts):
+        at = ("input", path, str(i))
+        line = room.get(d.order_line_id)
+        if line is None:
+            errors.append(
+                DomainError(ErrorCode.NOT_FOUND, "not a line of this order", (*at, "orderLineId"))
+            )
+            continue
+        if d.order_line_id in seen:
+            errors.append(
+                DomainError(ErrorCode.DUPLICATE, "order line given twice", (*at, "orderLineId"))
+            )
+            continue
+        seen.add(d.order_line_id)
+        if not valid_quantity(d.quantity):
+            errors.append(
+                DomainError(
+                    ErrorCode.INVALID,
+                    "quantity must be > 0 with at most 3 decimals",
+                    (*at, "quantity"),
+                )
+            )
+            continue
+        if d.quantity > line.unallocated:
+            errors.append(
+                DomainError(
+                    ErrorCode.EXCEEDS_OUTSTANDING,
+                    f"only {line.unallocated} left to ship on this line ({line.ordered} ordered, "
+                    f"{line.on_shipments} already on shipments)",
+                    (*at, "quantity"),
+                )
+            )
+    return errors
+
+
+def days_late(promised: date, delivered_on: date | None, today: date) -> int:
+    """Days after the promised date: at delivery, or so far when not delivered yet; 0 if on time."""
+    return max(((delivered_on or today) - promised).days, 0)
