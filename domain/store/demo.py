@@ -25,6 +25,7 @@ from domain.approval import (
     start_round,
 )
 from domain.plans import MONEY_STEP, Granularity, OwnerKind, PlanStatus
+from domain.store.demo_orders import load_demo_orders
 from domain.store.tables import (
     ApprovalStep,
     AppUser,
@@ -197,6 +198,7 @@ async def load_demo(engine: AsyncEngine, scale: int = 1, seed: int = 7) -> DemoS
         plans, lines = await _plans(
             s, rng, company.id, users, products, prices, salesperson_ids, people
         )
+        await load_demo_orders(s, scale)
         await uow.commit()
     return DemoSummary(len(department_ids), len(salesperson_ids), len(products), plans, lines)
 

@@ -4,9 +4,14 @@ from sqlmodel import SQLModel
 
 from domain.store.tables.approval import ApprovalPolicy, ApprovalPolicyStep, ApprovalStep
 from domain.store.tables.catalogue import Product
+from domain.store.tables.customers import CustomerAccount
 from domain.store.tables.events import Event, IdempotentRequest
+from domain.store.tables.orders import PriceFloor, SalesOrder, SalesOrderLine
 from domain.store.tables.organisation import AppUser, Company, Customer, Department, Salesperson
 from domain.store.tables.plans import SalesPlan, SalesPlanLine
+from domain.store.tables.returns import SalesReturn, SalesReturnLine
+from domain.store.tables.shipments import Shipment, ShipmentLine, TrackingEvent
+from domain.store.tables.stock import StockBalance, StockIn, StockMovement
 
 metadata = SQLModel.metadata
 
@@ -17,12 +22,24 @@ __all__ = [
     "ApprovalStep",
     "Company",
     "Customer",
+    "CustomerAccount",
     "Department",
     "Event",
     "IdempotentRequest",
+    "PriceFloor",
     "Product",
+    "SalesOrder",
+    "SalesOrderLine",
     "SalesPlan",
     "SalesPlanLine",
+    "SalesReturn",
+    "SalesReturnLine",
     "Salesperson",
+    "Shipment",
+    "ShipmentLine",
+    "StockBalance",
+    "StockIn",
+    "StockMovement",
+    "TrackingEvent",
     "metadata",
 ]
