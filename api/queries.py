@@ -1,15 +1,22 @@
 """The Query root: entry points into the graph."""
 
+from datetime import date
+from typing import Annotated
+
 import strawberry
 from sqlalchemy import select
 from strawberry.types import Info
 
 from api.ids import BadId, from_global_id, pk_of
+from api.loaders.execution import execution_report
 from api.mutations.approval_policies import policy_type
 from api.pagination import Connection, PageLimits, PageRequest
 from api.types.approval import ApprovalPolicy
 from api.types.catalogue import Product
+from api.types.customers import CUSTOMERS_DESCRIPTION, Customer, PriceFloor, customer_pages
+from api.types.execution import ExecutionGroupBy, OrderExecutionReport, OrderExecutionWhereInput
 from api.types.node import Node
+from api.types.orders import ORDERS_DESCRIPTION, OrderSortBy, OrderWhere, SalesOrder, orders_page
 from api.types.organisation import (
     ORG_PAGES,
     After,
@@ -21,6 +28,7 @@ from api.types.organisation import (
     Where,
 )
 from api.types.plans import PLANS_DESCRIPTION, SalesPlan, plans_of
+from api.types.stock import STOCK_PAGES, StockBalance, StockIn, StockInStatusEnum
 from api.types.viewer import Viewer
 from domain.approval import DocumentType
 from domain.store.approvals import load_policy
@@ -54,6 +62,12 @@ async def load_node(info: Info, global_id: str) -> Node | None:
         "User": loaders.organisation.user,
         "Product": loaders.catalogue.product,
         "SalesPlan": loaders.plans.plan,
+        "Customer": loaders.orders.customer,
+        "SalesOrder": loaders.orders.order,
+        "SalesOrderLine": loaders.orders.line,
+        "Shipment": loaders.shipments.shipment,
+        "SalesReturn": loaders.shipments.sales_return,
+        "StockIn": loaders.stock.stock_in,
     }
     loader = by_type.get(type_name)
     return await loader.load(pk) if loader else None
@@ -128,3 +142,116 @@ class Query:
         before: Before = None,
     ) -> Connection[SalesPlan]:
         return await plans_of(info, None, None, where, sort_by, first, after, last, before)
+
+    @strawberry.field(
+        description="One sales order; null if it does not exist or you may not see it (a partner "
+        "sees only its own customer's orders)."
+    )
+    async def sales_order(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the order.")],
+    ) -> SalesOrder | None:
+        pk = pk_of(id, "SalesOrder")
+        return None if pk is None else await info.context.loaders.orders.order.load(pk)
+
+    @strawberry.field(description="Every order you may read. " + ORDERS_DESCRIPTION)
+    async def sales_orders(
+        self,
+        info: Info,
+        where: OrderWhere = None,
+        sort_by: OrderSortBy = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[SalesOrder]:
+        return await orders_page(info, None, where, sort_by, first, after, last, before)
+
+    @strawberry.field(
+        description="Customers you may see (a partner: only its own). " + CUSTOMERS_DESCRIPTION
+    )
+    async def customers(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Customer]:
+        return await customer_pages(info, first, after, last, before)
+
+    @strawberry.field(
+        description="Every price floor, general and per customer, oldest first; empty for "
+        "partners. " + STOCK_PAGES.describe("Floors:")
+    )
+    async def price_floors(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[PriceFloor]:
+        page = PageRequest.of(STOCK_PAGES, first, after, last, before)
+        return await info.context.loaders.orders.floors.load(page)
+
+    @strawberry.field(
+        description="Stock-ins, newest first; empty for partners. "
+        + STOCK_PAGES.describe("Stock-ins:")
+    )
+    async def stock_ins(
+        self,
+        info: Info,
+        status_in: Annotated[
+            list[StockInStatusEnum] | None,
+            strawberry.argument(description="Only stock-ins in these statuses."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[StockIn]:
+        page = PageRequest.of(STOCK_PAGES, first, after, last, before)
+        key = tuple(sorted(s.value for s in status_in)) if status_in else ()
+        return await info.context.loaders.stock.stock_ins.load(page, key)
+
+    @strawberry.field(
+        description="On-hand finished-goods stock per product (products that ever had stock), by "
+        "product; empty for partners. " + STOCK_PAGES.describe("Balances:")
+    )
+    async def stock_balances(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[StockBalance]:
+        page = PageRequest.of(STOCK_PAGES, first, after, last, before)
+        return await info.context.loaders.stock.balances.load(page)
+
+    @strawberry.field(
+        description="The order execution summary (订单执行情况汇总表) over the order lines you may "
+        "read, grouped by order line, order, customer, salesperson, department or period "
+        "(promised month). Partners may not group by salesperson or department."
+    )
+    async def order_execution_report(
+        self,
+        info: Info,
+        group_by: Annotated[ExecutionGroupBy, strawberry.argument(description="The grouping.")],
+        where: Annotated[
+            OrderExecutionWhereInput | None, strawberry.argument(description="Which lines.")
+        ] = None,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(
+                description="Judge lines due against this day; default today (UTC)."
+            ),
+        ] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Rows per page; default 100, at most 500.")
+        ] = None,
+        after: After = None,
+    ) -> OrderExecutionReport:
+        return await execution_report(info, group_by, where, as_of, first, after)

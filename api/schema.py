@@ -4,16 +4,26 @@ import strawberry
 
 from api.auth import RequireAuthentication
 from api.limits import OperationLimits
+from api.live.shared_results import SharedEventExecutionContext
 from api.mutations.approval_policies import ApprovalPolicyMutations
+from api.mutations.customers import CustomerMutations
 from api.mutations.plan_approval import PlanApprovalMutations
 from api.mutations.plan_decomposition import PlanDecompositionMutations
+from api.mutations.returns import ReturnMutations
+from api.mutations.sales_orders import SalesOrderMutations
 from api.mutations.sales_plans import SalesPlanMutations
+from api.mutations.shipments import ShipmentMutations
+from api.mutations.stock_in import StockInMutations
 from api.queries import Query
 from api.subscriptions import Subscription
 from api.types.approval import ApprovalStep
 from api.types.catalogue import Product
+from api.types.customers import Customer
+from api.types.orders import SalesOrder, SalesOrderLine
 from api.types.organisation import Company, Department, Salesperson, User
 from api.types.plans import SalesPlan, SalesPlanLine
+from api.types.shipments import SalesReturn, Shipment
+from api.types.stock import StockIn
 
 
 @strawberry.type
@@ -22,6 +32,11 @@ class Mutation(
     PlanApprovalMutations,
     PlanDecompositionMutations,
     ApprovalPolicyMutations,
+    CustomerMutations,
+    SalesOrderMutations,
+    StockInMutations,
+    ShipmentMutations,
+    ReturnMutations,
 ):
     """Every business action, named noun first (salesPlanCreate, salesPlanSubmit, ...)."""
 
@@ -31,7 +46,23 @@ schema = strawberry.Schema(
     mutation=Mutation,
     subscription=Subscription,
     # Types reachable only through the Node interface still need to be in the schema.
-    types=[Company, Department, Salesperson, User, Product, SalesPlan, SalesPlanLine, ApprovalStep],
+    types=[
+        Company,
+        Department,
+        Salesperson,
+        User,
+        Product,
+        SalesPlan,
+        SalesPlanLine,
+        ApprovalStep,
+        Customer,
+        SalesOrder,
+        SalesOrderLine,
+        Shipment,
+        SalesReturn,
+        StockIn,
+    ],
+    execution_context_class=SharedEventExecutionContext,
     extensions=[
         # Limits first: an operation over them is refused before anything else runs.
         OperationLimits,

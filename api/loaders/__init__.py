@@ -4,9 +4,12 @@ from functools import cached_property
 
 from api.loaders.approval import ApprovalLoaders
 from api.loaders.catalogue import CatalogueLoaders
+from api.loaders.orders import OrderLoaders
 from api.loaders.organisation import OrganisationLoaders
 from api.loaders.plans import PlanLoaders
 from api.loaders.reading import ReadDB
+from api.loaders.shipments import ShipmentLoaders
+from api.loaders.stock import StockLoaders
 from domain.access import Actor
 
 
@@ -35,6 +38,18 @@ class Loaders:
     @cached_property
     def approval(self) -> ApprovalLoaders:
         return ApprovalLoaders(self.db, self.actor)
+
+    @cached_property
+    def orders(self) -> OrderLoaders:
+        return OrderLoaders(self.db, self.actor, self.catalogue)
+
+    @cached_property
+    def shipments(self) -> ShipmentLoaders:
+        return ShipmentLoaders(self.db, self.actor, self.catalogue)
+
+    @cached_property
+    def stock(self) -> StockLoaders:
+        return StockLoaders(self.db, self.actor)
 
 
 __all__ = ["Loaders", "ReadDB"]

@@ -12,7 +12,9 @@ ErrorCodeEnum = strawberry.enum(
         "FORBIDDEN means you see it but may not do this; INVALID_TRANSITION: not allowed from "
         "the current status; CONFLICT: someone changed it first (reload, retry); READ_ONLY: the "
         "object cannot change any more; ALLOCATION_UNBALANCED: children do not add up to the "
-        "parent's targets."
+        "parent's targets; INSUFFICIENT_STOCK: on-hand stock is short; EXCEEDS_OUTSTANDING: "
+        "more than is left to ship on an order line; EXCEEDS_DELIVERED: more than was "
+        "delivered (returns)."
     ),
 )
 
