@@ -46,3 +46,16 @@ class Actor:
     @property
     def reads_all_plans(self) -> bool:
         return bool(self.roles & COMPANY_WIDE_READERS)
+
+    @property
+    def reading_scope(self) -> tuple:
+        """Actors with equal reading scopes read exactly the same rows and fields (what they may
+        do can still differ). Partners also read their own user record, so theirs is personal."""
+        if Role.PARTNER in self.roles:
+            return ("user", self.user_id)
+        return (
+            tuple(sorted(r.value for r in self.roles)),
+            self.company_id,
+            self.department_id if Role.MANAGER in self.roles else None,
+            self.salesperson_id if Role.SALESPERSON in self.roles else None,
+        )

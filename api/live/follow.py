@@ -45,7 +45,7 @@ async def follow(
                     if interest.accepts(record):
                         reads = EventReads(context)
                         try:
-                            yield make(record)
+                            yield shareable(make(record), record, context.viewer)
                         finally:
                             await reads.close()
                 if len(stored) < REPLAY_BATCH:
@@ -60,11 +60,19 @@ async def follow(
             last = record.position
             reads = EventReads(context)
             try:
-                yield make(record)
+                yield shareable(make(record), record, context.viewer)
             finally:
                 await reads.close()
     finally:
         context.hub.unsubscribe(subscriber)
+
+
+def shareable(value, record: EventRecord, viewer):
+    """Let subscribers with the same query and reading scope share the event's result
+    (api.live.shared_results)."""
+    value.shared_results = record.shared_results
+    value.scope_key = viewer.reading_scope
+    return value
 
 
 class EventReads:

@@ -136,3 +136,64 @@ async def test_per_plan_order_survives_rapid_transitions(live_demo, server, sett
     assert sequences == list(range(sequences[0], sequences[0] + 50))
     cursors = [int(c["cursor"]) for c in changes]
     assert cursors == sorted(cursors)
+
+
+async def test_subscribers_of_one_query_with_different_reach_get_their_own_answers(
+    live_demo, server, settings, client_for
+):
+    planner = await client_for("planner")
+    pid = await plan_id(
+        live_demo, "status = 'DRAFT' AND owner_kind = 'DEPARTMENT' AND department_id = 1"
+    )
+    query = """subscription($planId: ID) { salesPlanStatusChanged(planId: $planId) {
+                 toStatus salesPlan { parent { owner { __typename } } } } }"""
+    async with (
+        live(server.ws_url, await token_of(live_demo, settings, "vp")) as vp,
+        live(server.ws_url, await token_of(live_demo, settings, "gm")) as gm,
+        live(server.ws_url, await token_of(live_demo, settings, "manager")) as manager,
+    ):
+        for client in (vp, gm, manager):
+            await client.subscribe(query, {"planId": pid})
+        await planner.execute(transition("Submit"), {"input": {"id": pid}})
+        seen = {
+            name: (await c.next_data())["salesPlanStatusChanged"]
+            for name, c in (("vp", vp), ("gm", gm), ("manager", manager))
+        }
+    company_parent = {
+        "toStatus": "SUBMITTED",
+        "salesPlan": {"parent": {"owner": {"__typename": "Company"}}},
+    }
+    assert seen["vp"] == seen["gm"] == company_parent
+    # The manager may not read the company plan: the shared result must not leak it.
+    assert seen["manager"] == {"toStatus": "SUBMITTED", "salesPlan": {"parent": None}}
+
+
+async def test_an_event_is_resolved_once_for_subscribers_who_would_see_the_same(
+    live_demo, server, settings, client_for, count_statements
+):
+    planner = await client_for("planner")
+    pid = await plan_id(live_demo, "status = 'DRAFT' AND owner_kind = 'DEPARTMENT'")
+    token = await token_of(live_demo, settings, "vp")
+    query = "subscription($planId: ID) { salesPlanStatusChanged(planId: $planId) { salesPlan { title } } }"
+    async with (
+        live(server.ws_url, token) as a,
+        live(server.ws_url, token) as b,
+        live(server.ws_url, token) as c,
+    ):
+        for client in (a, b, c):
+            await client.subscribe(query, {"planId": pid})
+        await a.nothing_within(0.3)  # the three subscriptions have checked that the plan exists
+        with count_statements() as counter:
+            await planner.execute(transition("Submit"), {"input": {"id": pid}})
+            titles = [
+                (await client.next_data())["salesPlanStatusChanged"]["salesPlan"]["title"]
+                for client in (a, b, c)
+            ]
+            await a.nothing_within(0.3)
+    assert len(set(titles)) == 1
+    # The plan loader's batched read (`id IN (...)`): once for the mutation's own payload, and
+    # once (not three times) for the three subscribers.
+    loader_reads = [
+        s for s in counter.statements if "FROM sales_plan" in s and "sales_plan.id IN" in s
+    ]
+    assert len(loader_reads) == 2
