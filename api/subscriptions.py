@@ -18,17 +18,25 @@ from api.live.follow import follow
 from api.live.hub import EventRecord, Interest
 from api.types.documents import load_document
 from api.types.node import Node
+from api.types.orders import OrderStatusEnum, SalesOrder
 from api.types.organisation import User
 from api.types.plans import PlanStatusEnum, SalesPlan
 from domain.access import Actor
 from domain.approval import DocumentType
+from domain.orders.access import OrderOwner, may_read_order
+from domain.orders.lifecycle import OrderStatus
 from domain.plan_access import PlanOwner, may_read_plan
 from domain.plans import OwnerKind, PlanStatus
 
 CURSOR_HELP = "Resume after this cursor (the `cursor` of the last event you received)."
 
 # Event streams of documents with approval chains, and their document types.
-APPROVAL_STREAMS = {"SalesPlan": DocumentType.SALES_PLAN}
+APPROVAL_STREAMS = {
+    "SalesPlan": DocumentType.SALES_PLAN,
+    "SalesOrder": DocumentType.SALES_ORDER,
+    "StockIn": DocumentType.STOCK_IN,
+}
+NOT_FOUND = {"code": "NOT_FOUND"}
 
 
 @strawberry.type(description="A sales plan changed status.")
@@ -51,6 +59,28 @@ class SalesPlanStatusChange:
         if self.actor_pk is None:
             return None
         return await info.context.loaders.organisation.user.load(self.actor_pk)
+
+
+@strawberry.type(
+    description="A sales order changed status (by a person or, from shipments, by the system)."
+)
+class OrderStatusChange:
+    order_pk: strawberry.Private[int]
+    cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
+    sequence: int = strawberry.field(description="The event's number within this order: 1, 2, 3...")
+    action: str = strawberry.field(
+        description="What happened, e.g. SUBMITTED, CONFIRMED, SHIPMENT_DISPATCHED."
+    )
+    from_status: OrderStatusEnum | None
+    to_status: OrderStatusEnum
+    actor_kind: str = strawberry.field(
+        description="STAFF, PARTNER (the customer's portal user) or SYSTEM (derived from shipments)."
+    )
+    occurred_at: datetime
+
+    @strawberry.field(description="The order as it is now.")
+    async def order(self, info: Info) -> SalesOrder | None:
+        return await info.context.loaders.orders.order.load(self.order_pk)
 
 
 @strawberry.type(description="A document now waits for your decision.")
@@ -98,6 +128,32 @@ def plan_change(record: EventRecord) -> SalesPlanStatusChange:
     )
 
 
+def order_owner(payload: dict) -> OrderOwner | None:
+    try:
+        return OrderOwner(
+            payload["companyId"],
+            payload["customerId"],
+            payload["departmentId"],
+            payload["salespersonId"],
+        )
+    except KeyError:
+        return None
+
+
+def order_change(record: EventRecord) -> OrderStatusChange:
+    before = record.payload.get("from")
+    return OrderStatusChange(
+        order_pk=record.document_id,
+        cursor=str(record.position),
+        sequence=record.sequence,
+        action=record.type,
+        from_status=OrderStatus(before) if before else None,
+        to_status=OrderStatus(record.payload["to"]),
+        actor_kind=record.payload.get("actorKind", "STAFF"),
+        occurred_at=record.occurred_at,
+    )
+
+
 def assigned_to(actor: Actor, record: EventRecord) -> bool:
     payload = record.payload
     if not payload.get("currentStep"):
@@ -111,6 +167,45 @@ def assigned_to(actor: Actor, record: EventRecord) -> bool:
 @strawberry.type
 class Subscription:
     @strawberry.subscription(
+        description="Status changes of one order (orderId), of one customer's orders (customerId), "
+        "or of every order you may read. Partners receive only their own company's orders. "
+        + CURSOR_HELP
+    )
+    async def order_status_changed(
+        self,
+        info: Info,
+        order_id: strawberry.ID | None = None,
+        customer_id: strawberry.ID | None = None,
+        after: str | None = None,
+    ) -> AsyncGenerator[OrderStatusChange, None]:
+        actor: Actor = info.context.viewer
+        loaders = info.context.loaders
+        stream = None
+        if order_id is not None:
+            pk = pk_of(order_id, "SalesOrder")
+            if pk is None or await loaders.orders.order.load(pk) is None:
+                raise GraphQLError("No such sales order.", extensions=NOT_FOUND)
+            stream = f"SalesOrder:{pk}"
+        customer_pk = None
+        if customer_id is not None:
+            customer_pk = pk_of(customer_id, "Customer")
+            if customer_pk is None or await loaders.orders.customer.load(customer_pk) is None:
+                raise GraphQLError("No such customer.", extensions=NOT_FOUND)
+
+        def accepts(record: EventRecord) -> bool:
+            owner = order_owner(record.payload)
+            return (
+                is_status_change(record)
+                and owner is not None
+                and (customer_pk is None or owner.customer_id == customer_pk)
+                and may_read_order(actor, owner)
+            )
+
+        interest = Interest(accepts, frozenset({"SalesOrder"}), stream)
+        async for change in follow(info, interest, after, order_change):
+            yield change
+
+    @strawberry.subscription(
         description="Status changes of one plan (planId) or of every plan you may read. "
         + CURSOR_HELP
     )
@@ -122,7 +217,7 @@ class Subscription:
         if plan_id is not None:
             pk = pk_of(plan_id, "SalesPlan")
             if pk is None or await info.context.loaders.plans.plan.load(pk) is None:
-                raise GraphQLError("No such sales plan.", extensions={"code": "NOT_FOUND"})
+                raise GraphQLError("No such sales plan.", extensions=NOT_FOUND)
             stream = f"SalesPlan:{pk}"
 
         def accepts(record: EventRecord) -> bool:
