@@ -184,7 +184,8 @@ async def load_demo_orders(s: AsyncSession, scale: int, seed: int = 11) -> None:
     salespeople = list(department_of)
     product_ids = list(products)
 
-    account_of = {c: salespeople[(i * 3) % len(salespeople)] for i, c in enumerate(customers)}
+    # Spread over departments: at scale 1, two customers in the first department, one in each other.
+    account_of = {c: salespeople[(i * 5 // 2) % len(salespeople)] for i, c in enumerate(customers)}
     await _chunks(
         s,
         CustomerAccount,

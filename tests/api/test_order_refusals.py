@@ -1,0 +1,356 @@
+"""Every refused order, stock or shipment action is a typed error in its payload and changes
+nothing (the whole order/stock/shipment state, steps and events are compared before and after)."""
+
+from datetime import timedelta
+
+from tests.api.orders_helpers import (
+    APPROVE,
+    CANCEL,
+    CLOSE,
+    CONFIRM_RECEIPT,
+    CREATE,
+    DELIVER,
+    DISPATCH,
+    RETURN_CREATE,
+    SHIPMENT_CREATE,
+    STOCK_IN_APPROVE,
+    STOCK_IN_POST,
+    STOCK_IN_REQUEST,
+    SUBMIT,
+    TRACK,
+    UPDATE_LINES,
+    customer_id,
+    ledger_checked,  # noqa: F401  (autouse: the ledger sums to on-hand after each test)
+    new_order,
+    ok,
+    on_hand,
+    product_id,
+    ready_order,
+    refused,
+    shipment_action,
+    shipment_of,
+    today,
+)
+
+
+async def test_shipping_more_than_is_outstanding_is_refused(demo, client_for):
+    planner = await client_for("planner")
+    order = await ready_order(demo, planner, lines=[("P0003", "10", 30), ("P0004", "5", 30)])
+    too_much = {
+        "input": {
+            "orderId": order["id"],
+            "lines": [{"orderLineId": order["lines"]["nodes"][0]["id"], "quantity": "10.001"}],
+        }
+    }
+    codes = await refused(demo, planner, SHIPMENT_CREATE, too_much, "shipmentCreate", "shipment")
+    assert codes == ["EXCEEDS_OUTSTANDING"]
+
+    # A planned shipment already takes its share: 6 planned leave 4 to ship.
+    await shipment_of(planner, order, "6")
+    five_more = {
+        "input": {
+            "orderId": order["id"],
+            "lines": [{"orderLineId": order["lines"]["nodes"][0]["id"], "quantity": "5"}],
+        }
+    }
+    codes = await refused(demo, planner, SHIPMENT_CREATE, five_more, "shipmentCreate", "shipment")
+    assert codes == ["EXCEEDS_OUTSTANDING"]
+
+
+async def test_dispatching_without_enough_stock_is_refused_and_no_stock_moves(demo, client_for):
+    planner = await client_for("planner")
+    have = await on_hand(demo, "P0005")
+    short = str(have + 3)
+    order = await ready_order(demo, planner, lines=[("P0005", short, 30)])
+    shipment = await shipment_of(planner, order, short)
+    codes = await refused(
+        demo, planner, DISPATCH, {"input": {"id": shipment["id"]}}, "shipmentDispatch", "shipment"
+    )
+    assert codes == ["INSUFFICIENT_STOCK"]
+    assert await on_hand(demo, "P0005") == have
+
+
+async def test_cancelling_after_shipping_is_refused(demo, client_for):
+    planner = await client_for("planner")
+    order = await ready_order(demo, planner)
+    shipment = await shipment_of(planner, order, "4")
+    variables = {"input": {"id": order["id"], "reason": "changed mind"}}
+    # Planned goods already block a cancellation...
+    assert await refused(demo, planner, CANCEL, variables, "salesOrderCancel", "salesOrder") == [
+        "INVALID_TRANSITION"
+    ]
+    # ...and so do goods on their way.
+    await shipment_action(planner, DISPATCH, "shipmentDispatch", shipment)
+    assert await refused(demo, planner, CANCEL, variables, "salesOrderCancel", "salesOrder") == [
+        "INVALID_TRANSITION"
+    ]
+
+
+async def test_a_demo_order_that_has_shipped_cannot_be_cancelled(demo, client_for):
+    planner = await client_for("planner")
+    shipped = (
+        await planner.execute(
+            "{ salesOrders(where: {statusIn: [SHIPPED, DELIVERED]}, first: 5) { nodes { id } } }"
+        )
+    )["salesOrders"]["nodes"]
+    assert shipped
+    for order in shipped:
+        codes = await refused(
+            demo, planner, CANCEL, {"input": {"id": order["id"]}}, "salesOrderCancel", "salesOrder"
+        )
+        assert codes == ["INVALID_TRANSITION"]
+
+
+async def test_a_submitted_order_cannot_be_edited(demo, client_for):
+    sales = await client_for("sales")
+    order = await new_order(demo, sales)
+    ok(
+        await sales.execute(SUBMIT, {"input": {"id": order["id"]}}),
+        "salesOrderSubmit",
+        "salesOrder",
+    )
+    variables = {
+        "input": {
+            "id": order["id"],
+            "lines": [
+                {
+                    "productId": await product_id(demo, "P0003"),
+                    "quantity": "1",
+                    "promisedDate": today().isoformat(),
+                }
+            ],
+        }
+    }
+    codes = await refused(
+        demo, sales, UPDATE_LINES, variables, "salesOrderUpdateLines", "salesOrder"
+    )
+    assert codes == ["READ_ONLY"]
+
+
+async def test_only_the_current_steps_approver_approves_a_special_order(demo, client_for):
+    sales, vp, finance = [await client_for(x) for x in ("sales", "vp", "finance")]
+    order = await new_order(demo, sales, lines=[("P0002", "2", 30, "500.00")])
+    ok(
+        await sales.execute(SUBMIT, {"input": {"id": order["id"]}}),
+        "salesOrderSubmit",
+        "salesOrder",
+    )
+    variables = {"input": {"id": order["id"]}}
+    assert await refused(demo, vp, APPROVE, variables, "salesOrderApprove", "salesOrder") == [
+        "FORBIDDEN"
+    ]
+    assert await refused(demo, sales, APPROVE, variables, "salesOrderApprove", "salesOrder") == [
+        "FORBIDDEN"
+    ]
+    ok(await finance.execute(APPROVE, variables), "salesOrderApprove", "salesOrder")
+    # Finance already decided its step; the VP's is not theirs.
+    assert await refused(demo, finance, APPROVE, variables, "salesOrderApprove", "salesOrder") == [
+        "INVALID_TRANSITION"
+    ]
+
+
+async def test_approving_an_order_without_special_approval_is_an_invalid_transition(
+    demo, client_for
+):
+    sales, finance = await client_for("sales"), await client_for("finance")
+    order = await new_order(demo, sales)
+    ok(
+        await sales.execute(SUBMIT, {"input": {"id": order["id"]}}),
+        "salesOrderSubmit",
+        "salesOrder",
+    )
+    codes = await refused(
+        demo, finance, APPROVE, {"input": {"id": order["id"]}}, "salesOrderApprove", "salesOrder"
+    )
+    assert codes == ["INVALID_TRANSITION"]
+
+
+async def test_a_stale_expected_version_is_a_conflict(demo, client_for):
+    sales = await client_for("sales")
+    order = await new_order(demo, sales)
+    variables = {"input": {"id": order["id"], "expectedVersion": order["version"] + 1}}
+    assert await refused(demo, sales, SUBMIT, variables, "salesOrderSubmit", "salesOrder") == [
+        "CONFLICT"
+    ]
+
+
+async def test_a_salesperson_writes_orders_only_for_their_own_customers(demo, client_for):
+    sales = await client_for("sales")
+    variables = {
+        "input": {
+            "customerId": await customer_id(demo, "C0002"),
+            "lines": [
+                {
+                    "productId": await product_id(demo, "P0003"),
+                    "quantity": "1",
+                    "promisedDate": today().isoformat(),
+                }
+            ],
+        }
+    }
+    codes = await refused(demo, sales, CREATE, variables, "salesOrderCreate", "salesOrder")
+    assert codes == ["FORBIDDEN"]
+
+
+async def test_a_partner_cannot_create_orders(demo, client_for):
+    partner = await client_for("partner")
+    variables = {"input": {"customerId": await customer_id(demo, "C0001"), "lines": []}}
+    codes = await refused(demo, partner, CREATE, variables, "salesOrderCreate", "salesOrder")
+    assert codes == ["NOT_FOUND"]
+
+
+async def test_bad_lines_are_refused_at_their_fields(demo, client_for):
+    planner = await client_for("planner")
+    variables = {
+        "input": {
+            "customerId": await customer_id(demo, "C0001"),
+            "orderDate": today().isoformat(),
+            "lines": [
+                {
+                    "productId": await product_id(demo, "P0003"),
+                    "quantity": "-1",
+                    "promisedDate": today().isoformat(),
+                },
+                {"productId": "bm9wZQ==", "quantity": "1", "promisedDate": today().isoformat()},
+            ],
+        }
+    }
+    before = await refused(demo, planner, CREATE, variables, "salesOrderCreate", "salesOrder")
+    assert before == ["NOT_FOUND"]  # ids are checked before the rest
+    variables["input"]["lines"].pop()
+    variables["input"]["lines"].append(
+        {
+            "productId": await product_id(demo, "P0003"),
+            "quantity": "1",
+            "promisedDate": (today() - timedelta(days=1)).isoformat(),
+        }
+    )
+    data = await planner.execute(CREATE, variables)
+    assert [e["field"] for e in data["salesOrderCreate"]["errors"]] == [
+        ["input", "lines", "0", "quantity"],
+        ["input", "lines", "1", "promisedDate"],
+    ]
+
+
+async def test_staff_cannot_confirm_receipt_for_the_customer(demo, client_for):
+    planner = await client_for("planner")
+    order = await ready_order(demo, planner)
+    shipment = await shipment_of(planner, order, "10")
+    await shipment_action(planner, DISPATCH, "shipmentDispatch", shipment)
+    codes = await refused(
+        demo,
+        planner,
+        CONFIRM_RECEIPT,
+        {"input": {"id": shipment["id"]}},
+        "shipmentConfirmReceipt",
+        "shipment",
+    )
+    assert codes == ["FORBIDDEN"]
+
+
+async def test_another_customers_partner_cannot_confirm_receipt(demo, client_for):
+    planner, partner2 = await client_for("planner"), await client_for("partner2")
+    order = await ready_order(demo, planner)
+    shipment = await shipment_of(planner, order, "10")
+    await shipment_action(planner, DISPATCH, "shipmentDispatch", shipment)
+    codes = await refused(
+        demo,
+        partner2,
+        CONFIRM_RECEIPT,
+        {"input": {"id": shipment["id"]}},
+        "shipmentConfirmReceipt",
+        "shipment",
+    )
+    assert codes == ["NOT_FOUND"]
+
+
+async def test_shipment_steps_out_of_order_are_invalid_transitions(demo, client_for):
+    planner = await client_for("planner")
+    order = await ready_order(demo, planner)
+    shipment = await shipment_of(planner, order, "10")
+    for mutation, field, extra in (
+        (TRACK, "shipmentAddTrackingEvent", {"location": "Shanghai"}),
+        (DELIVER, "shipmentDeliver", {}),
+    ):
+        codes = await refused(
+            demo, planner, mutation, {"input": {"id": shipment["id"], **extra}}, field, "shipment"
+        )
+        assert codes == ["INVALID_TRANSITION"]
+    await shipment_action(planner, DISPATCH, "shipmentDispatch", shipment)
+    assert await refused(
+        demo, planner, DISPATCH, {"input": {"id": shipment["id"]}}, "shipmentDispatch", "shipment"
+    ) == ["INVALID_TRANSITION"]
+    future = (today() + timedelta(days=2)).isoformat() + "T10:00:00+00:00"
+    assert await refused(
+        demo,
+        planner,
+        DELIVER,
+        {"input": {"id": shipment["id"], "deliveredAt": future}},
+        "shipmentDeliver",
+        "shipment",
+    ) == ["INVALID"]
+
+
+async def test_returning_more_than_was_delivered_is_refused(demo, client_for):
+    planner = await client_for("planner")
+    order = await ready_order(demo, planner)
+    shipment = await shipment_of(planner, order, "6")
+    await shipment_action(planner, DISPATCH, "shipmentDispatch", shipment)
+    await shipment_action(planner, DELIVER, "shipmentDeliver", shipment)
+    line = order["lines"]["nodes"][0]["id"]
+    variables = {
+        "input": {
+            "orderId": order["id"],
+            "reason": "damaged",
+            "lines": [{"orderLineId": line, "quantity": "7"}],
+        }
+    }
+    codes = await refused(demo, planner, RETURN_CREATE, variables, "returnCreate", "salesReturn")
+    assert codes == ["EXCEEDS_DELIVERED"]
+
+
+async def test_closing_an_order_that_is_not_delivered_is_refused(demo, client_for):
+    planner = await client_for("planner")
+    order = await ready_order(demo, planner)
+    codes = await refused(
+        demo, planner, CLOSE, {"input": {"id": order["id"]}}, "salesOrderClose", "salesOrder"
+    )
+    assert codes == ["INVALID_TRANSITION"]
+
+
+async def test_a_stock_in_is_posted_only_after_approval_and_approved_only_by_its_approver(
+    demo, client_for
+):
+    planner = await client_for("planner")
+    stock_in = ok(
+        await planner.execute(
+            STOCK_IN_REQUEST,
+            {
+                "input": {
+                    "productId": await product_id(demo, "P0001"),
+                    "quantity": "5",
+                    "qcReference": "QC-1",
+                }
+            },
+        ),
+        "stockInRequest",
+        "stockIn",
+    )
+    variables = {"input": {"id": stock_in["id"]}}
+    assert await refused(demo, planner, STOCK_IN_POST, variables, "stockInPost", "stockIn") == [
+        "INVALID_TRANSITION"
+    ]
+    assert await refused(
+        demo, planner, STOCK_IN_APPROVE, variables, "stockInApprove", "stockIn"
+    ) == ["FORBIDDEN"]
+
+
+async def test_a_stock_in_needs_a_qc_reference_and_a_positive_quantity(demo, client_for):
+    planner = await client_for("planner")
+    product = await product_id(demo, "P0001")
+    for quantity, qc, field in (("5", " ", "qcReference"), ("0", "QC-2", "quantity")):
+        variables = {"input": {"productId": product, "quantity": quantity, "qcReference": qc}}
+        before = await refused(
+            demo, planner, STOCK_IN_REQUEST, variables, "stockInRequest", "stockIn"
+        )
+        assert before in (["REQUIRED"], ["INVALID"]), field
