@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 
-from graphql import GraphQLError, OperationDefinitionNode
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
@@ -55,8 +55,8 @@ def only_introspection(execution_context) -> bool:
         ):
             continue
         for selection in definition.selection_set.selections:
-            name = getattr(getattr(selection, "name", None), "value", None)
-            if name is None or not name.startswith("__"):
+            # Only fields count: a fragment spread's own name says nothing of what it selects.
+            if not isinstance(selection, FieldNode) or not selection.name.value.startswith("__"):
                 return False
     return True
 

@@ -1,10 +1,12 @@
 """What every resolver gets as `info.context`: the viewer, a read connection and fresh loaders."""
 
+import contextlib
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
+from strawberry.extensions import SchemaExtension
 
 from api.loaders import Loaders, ReadDB
 from domain.access import Actor
@@ -56,3 +58,28 @@ class Context:
     def fresh_reads(self) -> None:
         """Forget cached reads, e.g. after a mutation committed, so the payload shows new data."""
         self._loaders = None
+        if event_loaders.get() is not None:
+            event_loaders.set(Loaders(self.db, self.viewer))
+
+
+class OperationReads(SchemaExtension):
+    """Fresh loaders for each operation sent over a websocket.
+
+    A websocket connection has a single Context, so without this a query would see the data as
+    an earlier query on the same socket saw it. Each operation runs in its own task; the loaders
+    set here are inherited by its resolvers (subscription events get theirs in api.live.follow).
+    """
+
+    def on_operation(self):
+        context = self.execution_context.context
+        token = None
+        if (
+            isinstance(context, Context)
+            and context.actor is not None
+            and not context.db.holds_connection
+        ):
+            token = event_loaders.set(Loaders(context.db, context.actor))
+        yield
+        if token is not None:
+            with contextlib.suppress(ValueError):  # a cancelled subscription ends elsewhere
+                event_loaders.reset(token)

@@ -112,7 +112,9 @@ class SortOrder:
         return encode_cursor([value, row._mapping[self.id_column.key]])
 
     def _typed(self, value):
-        python_type = self.column.type.python_type
+        column_type = self.column.type
+        # A TypeDecorator (e.g. UtcDateTime) reports `object`; its implementation knows better.
+        python_type = getattr(column_type, "impl_instance", column_type).python_type
         if python_type is datetime:
             return datetime.fromisoformat(value)
         if python_type is date:

@@ -62,6 +62,7 @@ async def load_node(info: Info, global_id: str) -> Node | None:
         "User": loaders.organisation.user,
         "Product": loaders.catalogue.product,
         "SalesPlan": loaders.plans.plan,
+        "SalesPlanLine": loaders.plans.line,
         "Customer": loaders.orders.customer,
         "SalesOrder": loaders.orders.order,
         "SalesOrderLine": loaders.orders.line,

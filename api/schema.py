@@ -3,6 +3,7 @@
 import strawberry
 
 from api.auth import RequireAuthentication
+from api.context import OperationReads
 from api.limits import OperationLimits
 from api.live.shared_results import SharedEventExecutionContext
 from api.mutations.approval_policies import ApprovalPolicyMutations
@@ -67,6 +68,7 @@ schema = strawberry.Schema(
         # Limits first: an operation over them is refused before anything else runs.
         OperationLimits,
         RequireAuthentication,
+        OperationReads,
     ],
 )
 

@@ -80,6 +80,8 @@ class PlanLoaders:
             SortOrder(plans.c.id, plans.c.id),
             SalesPlan.from_row,
         )
+        self._visible = visible
+        self.line = DataLoader(load_fn=self._load_lines, max_batch_size=MAX_BATCH)
         self.totals = DataLoader(load_fn=self._load_totals, max_batch_size=MAX_BATCH)
         self.steps = DataLoader(load_fn=self._load_steps, max_batch_size=MAX_BATCH)
         self.history = DataLoader(load_fn=self._load_history, max_batch_size=MAX_BATCH)
@@ -124,6 +126,17 @@ class PlanLoaders:
     async def _products_of(self, product_ids) -> None:
         ids = list(set(product_ids) - self._products.keys())
         self._products.update(zip(ids, await self._catalogue.product.load_many(ids), strict=True))
+
+    async def _load_lines(self, line_ids: list[int]) -> list[SalesPlanLine | None]:
+        """Lines by id, for node(id:): only lines of plans the viewer may read."""
+        rows = await self._db.rows(
+            select(lines)
+            .join(plans, plans.c.id == lines.c.plan_id)
+            .where(self._visible, lines.c.id.in_(line_ids))
+        )
+        await self._prefetch_products(rows)
+        found = {row.id: self._line_row(row) for row in rows}
+        return [found.get(pk) for pk in line_ids]
 
     async def _load_totals(self, plan_ids: list[int]) -> list[tuple[Decimal, Decimal]]:
         rows = await self._db.rows(

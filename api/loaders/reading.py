@@ -29,6 +29,10 @@ class ReadDB:
         self._connection: AsyncConnection | None = None
         self._lock = asyncio.Lock()
 
+    @property
+    def holds_connection(self) -> bool:
+        return self._hold
+
     async def rows(self, stmt) -> Sequence[Any]:
         if not self._hold:
             async with self._engine.connect() as connection:
