@@ -9,11 +9,11 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from strawberry.dataloader import DataLoader
 
+from api.loaders.approval import history_loader, steps_loader
 from api.loaders.catalogue import CatalogueLoaders
 from api.loaders.execution import line_facts
 from api.loaders.reading import MAX_BATCH, ChildPages, ReadDB, TopLevelPages, by_id_loader
 from api.pagination import SortOrder
-from api.types.approval import ApprovalStep, HistoryEntry
 from api.types.catalogue import Product
 from api.types.customers import Customer, PriceFloor
 from api.types.orders import SalesOrder, SalesOrderLine
@@ -23,7 +23,6 @@ from domain.orders.execution import ZERO_MONEY, ZERO_QTY, Figures, line_figures,
 from domain.orders.lifecycle import OrderStatus
 from domain.orders.special_approval import applicable_floor
 from domain.store.order_scoping import customers_visible_to, internal_only, orders_visible_to
-from domain.store.outbox import stream_of
 from domain.store.tables import ApprovalStep as StepRow
 from domain.store.tables import Customer as CustomerRow
 from domain.store.tables import CustomerAccount as AccountRow
@@ -119,8 +118,8 @@ class OrderLoaders:
         self.line = DataLoader(load_fn=self._load_lines, max_batch_size=MAX_BATCH)
         self.totals = DataLoader(load_fn=self._load_totals, max_batch_size=MAX_BATCH)
         self.execution = DataLoader(load_fn=self._load_execution, max_batch_size=MAX_BATCH)
-        self.steps = DataLoader(load_fn=self._load_steps, max_batch_size=MAX_BATCH)
-        self.history = DataLoader(load_fn=self._load_history, max_batch_size=MAX_BATCH)
+        self.steps = steps_loader(db, DocumentType.SALES_ORDER)
+        self.history = history_loader(db, "SalesOrder")
 
     def _order(self, row) -> SalesOrder:
         return SalesOrder.from_row(row, self._internal)
@@ -214,29 +213,3 @@ class OrderLoaders:
             per_line = {line_id: line_figures(line, day) for line_id, line in by_order[pk]}
             result.append(OrderExecution(total(per_line.values()), per_line))
         return result
-
-    async def _load_steps(self, keys: list[tuple[int, int]]) -> list[list[ApprovalStep]]:
-        rows = await self._db.rows(
-            select(steps)
-            .where(
-                steps.c.document_type == DocumentType.SALES_ORDER,
-                steps.c.document_id.in_({pk for pk, _ in keys}),
-            )
-            .order_by(steps.c.document_id, steps.c.round, steps.c.position)
-        )
-        found: dict[tuple[int, int], list[ApprovalStep]] = defaultdict(list)
-        for row in rows:
-            found[(row.document_id, row.round)].append(ApprovalStep.from_row(row))
-        return [found.get(key, []) for key in keys]
-
-    async def _load_history(self, order_ids: list[int]) -> list[list[HistoryEntry]]:
-        streams = {stream_of("SalesOrder", pk): pk for pk in order_ids}
-        rows = await self._db.rows(
-            select(events)
-            .where(events.c.stream.in_(streams))
-            .order_by(events.c.stream, events.c.sequence)
-        )
-        found: dict[int, list[HistoryEntry]] = defaultdict(list)
-        for row in rows:
-            found[streams[row.stream]].append(HistoryEntry.from_row(row))
-        return [found.get(pk, []) for pk in order_ids]

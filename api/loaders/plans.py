@@ -7,17 +7,16 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from strawberry.dataloader import DataLoader
 
+from api.loaders.approval import history_loader, steps_loader
 from api.loaders.catalogue import CatalogueLoaders
 from api.loaders.reading import MAX_BATCH, ChildPages, ReadDB, TopLevelPages, by_id_loader
 from api.pagination import SortOrder
-from api.types.approval import ApprovalStep, HistoryEntry
 from api.types.catalogue import Product
 from api.types.plans import PlanTarget, SalesPlan, SalesPlanLine
 from domain.access import Actor
 from domain.allocation import ZERO_MONEY, ZERO_QTY, Amounts, allocation_gap
 from domain.approval import DocumentType
 from domain.plans import Granularity, OwnerKind, PlanStatus
-from domain.store.outbox import stream_of
 from domain.store.scoping import plans_visible_to
 from domain.store.tables import ApprovalStep as StepRow
 from domain.store.tables import Event as EventRow
@@ -83,8 +82,8 @@ class PlanLoaders:
         self._visible = visible
         self.line = DataLoader(load_fn=self._load_lines, max_batch_size=MAX_BATCH)
         self.totals = DataLoader(load_fn=self._load_totals, max_batch_size=MAX_BATCH)
-        self.steps = DataLoader(load_fn=self._load_steps, max_batch_size=MAX_BATCH)
-        self.history = DataLoader(load_fn=self._load_history, max_batch_size=MAX_BATCH)
+        self.steps = steps_loader(db, DocumentType.SALES_PLAN)
+        self.history = history_loader(db, "SalesPlan")
         self.allocation = DataLoader(load_fn=self._load_allocation, max_batch_size=MAX_BATCH)
 
     def pages(self, owner_kind: OwnerKind | None, sort_column: str, descending: bool):
@@ -146,32 +145,6 @@ class PlanLoaders:
         )
         totals = {r[0]: (r[1], r[2]) for r in rows}
         return [totals.get(pid, (ZERO_QTY, ZERO_MONEY)) for pid in plan_ids]
-
-    async def _load_steps(self, keys: list[tuple[int, int]]) -> list[list[ApprovalStep]]:
-        rows = await self._db.rows(
-            select(steps)
-            .where(
-                steps.c.document_type == DocumentType.SALES_PLAN,
-                steps.c.document_id.in_({pk for pk, _ in keys}),
-            )
-            .order_by(steps.c.document_id, steps.c.round, steps.c.position)
-        )
-        found: dict[tuple[int, int], list[ApprovalStep]] = defaultdict(list)
-        for row in rows:
-            found[(row.document_id, row.round)].append(ApprovalStep.from_row(row))
-        return [found.get(key, []) for key in keys]
-
-    async def _load_history(self, plan_ids: list[int]) -> list[list[HistoryEntry]]:
-        streams = {stream_of("SalesPlan", pk): pk for pk in plan_ids}
-        rows = await self._db.rows(
-            select(events)
-            .where(events.c.stream.in_(streams))
-            .order_by(events.c.stream, events.c.sequence)
-        )
-        found: dict[int, list[HistoryEntry]] = defaultdict(list)
-        for row in rows:
-            found[streams[row.stream]].append(HistoryEntry.from_row(row))
-        return [found.get(pk, []) for pk in plan_ids]
 
     async def _load_allocation(self, keys: list[tuple[int, bool]]) -> list[tuple[list, list]]:
         """(roll-up, gap) per (plan id, whether its level has a level below): two statements."""

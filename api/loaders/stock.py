@@ -1,19 +1,15 @@
 """Loaders for stock-ins, on-hand stock and the ledger: staff only (partners get nothing)."""
 
-from collections import defaultdict
-
 from sqlalchemy import select
-from strawberry.dataloader import DataLoader
 
-from api.loaders.reading import MAX_BATCH, ChildPages, ReadDB, TopLevelPages, by_id_loader
+from api.loaders.approval import history_loader, steps_loader
+from api.loaders.reading import ChildPages, ReadDB, TopLevelPages, by_id_loader
 from api.pagination import SortOrder
-from api.types.approval import ApprovalStep, HistoryEntry
 from api.types.stock import StockBalance, StockIn, StockMovement
 from domain.access import Actor
 from domain.approval import DocumentType
 from domain.stock import MovementKind, StockInStatus
 from domain.store.order_scoping import internal_only
-from domain.store.outbox import stream_of
 from domain.store.tables import ApprovalStep as StepRow
 from domain.store.tables import Event as EventRow
 from domain.store.tables import StockBalance as BalanceRow
@@ -76,31 +72,5 @@ class StockLoaders:
             SortOrder(movements.c.id, movements.c.id, descending=True),
             movement,
         )
-        self.steps = DataLoader(load_fn=self._load_steps, max_batch_size=MAX_BATCH)
-        self.history = DataLoader(load_fn=self._load_history, max_batch_size=MAX_BATCH)
-
-    async def _load_steps(self, keys: list[tuple[int, int]]) -> list[list[ApprovalStep]]:
-        rows = await self._db.rows(
-            select(steps)
-            .where(
-                steps.c.document_type == DocumentType.STOCK_IN,
-                steps.c.document_id.in_({pk for pk, _ in keys}),
-            )
-            .order_by(steps.c.document_id, steps.c.round, steps.c.position)
-        )
-        found: dict[tuple[int, int], list[ApprovalStep]] = defaultdict(list)
-        for row in rows:
-            found[(row.document_id, row.round)].append(ApprovalStep.from_row(row))
-        return [found.get(key, []) for key in keys]
-
-    async def _load_history(self, ids: list[int]) -> list[list[HistoryEntry]]:
-        streams = {stream_of("StockIn", pk): pk for pk in ids}
-        rows = await self._db.rows(
-            select(events)
-            .where(events.c.stream.in_(streams))
-            .order_by(events.c.stream, events.c.sequence)
-        )
-        found: dict[int, list[HistoryEntry]] = defaultdict(list)
-        for row in rows:
-            found[streams[row.stream]].append(HistoryEntry.from_row(row))
-        return [found.get(pk, []) for pk in ids]
+        self.steps = steps_loader(db, DocumentType.STOCK_IN)
+        self.history = history_loader(db, "StockIn")

@@ -1,7 +1,5 @@
 """Reading and writing approval policies and the steps of submitted documents."""
 
-from decimal import Decimal
-
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -183,6 +181,3 @@ async def save_round(
         row.comment = step.comment
     await session.flush()
 
-
-def amount_total(amounts) -> Decimal:
-    return sum(amounts, Decimal("0.00"))
