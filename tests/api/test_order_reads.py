@@ -54,10 +54,14 @@ GROUPINGS = ("ORDER_LINE", "ORDER", "CUSTOMER", "SALESPERSON", "DEPARTMENT", "PE
 
 
 def request_statements(statements: list[str]) -> list[str]:
-    """The reads of the request itself: not the live-event hub's background work on the event
-    table's positions, nor transaction boundaries."""
+    """The reads of the request itself: not the live-event hub's background work (numbering
+    event positions under an advisory lock), nor transaction boundaries."""
     return [
-        s for s in statements if s.lstrip().upper().startswith("SELECT") and "position" not in s
+        s
+        for s in statements
+        if s.lstrip().upper().startswith("SELECT")
+        and "position" not in s
+        and "pg_advisory" not in s
     ]
 
 
