@@ -21,6 +21,7 @@ from domain.access import Actor
 from domain.approval import DocumentType
 from domain.orders.execution import ZERO_MONEY, ZERO_QTY, Figures, line_figures, total
 from domain.orders.lifecycle import OrderStatus
+from domain.orders.lines import money
 from domain.orders.special_approval import applicable_floor
 from domain.store.order_scoping import customers_visible_to, internal_only, orders_visible_to
 from domain.store.tables import ApprovalStep as StepRow
@@ -172,9 +173,7 @@ class OrderLoaders:
             price_floor=floor,
             below_price_floor=None if floor is None else row.unit_price < floor,
             margin_over_floor=(
-                None
-                if floor is None
-                else ((row.unit_price - floor) * row.quantity).quantize(Decimal("0.01"))
+                None if floor is None else money((row.unit_price - floor) * row.quantity)
             ),
         )
 

@@ -294,6 +294,7 @@ class _OrderBuilder:
         self.product_ids = list(products)
         self.floors = floors
         self.department_of = department_of
+        self.first_salesperson = min(department_of)
         self.plan = Plan()
         self.pending_events: list = []
         # (product id, time, kind, quantity, shipment index or return index)
@@ -317,7 +318,9 @@ class _OrderBuilder:
         plan = self.plan
         index = len(plan.orders)
         order_day = BASE_DAY + timedelta(days=2 * (k % 60) + 7 * (k // 60))
-        planner, sales = self.users["planner"], self.users["sales"]
+        planner = self.users["planner"]
+        # The salesperson with a login writes their own orders; the planner writes the others'.
+        sales = self.users["sales"] if salesperson == self.first_salesperson else planner
         department = self.department_of[salesperson]
         lines = []
         for j in range(1 + k % 3):

@@ -170,3 +170,24 @@ async def test_as_of_a_late_enough_day_every_line_is_due(demo_readonly, client_f
     assert late["linesDue"] == late["lines"] > early["linesDue"]
     assert late["lateDeliveries"] == early["lateDeliveries"] > 0
     assert Decimal(late["averageDaysLate"]) > 0
+
+
+async def test_a_customers_orders_and_its_report_row_agree(demo_readonly, client_for):
+    planner = await client_for("planner")
+    data = await planner.execute(
+        """{ customers(first: 10) { nodes { id code
+              salesOrders(first: 100, where: {statusIn: [CONFIRMED, IN_PRODUCTION, READY,
+                PARTIALLY_SHIPPED, SHIPPED, DELIVERED, CLOSED]}) {
+                totalCount nodes { totalAmount customer { code } } } } } }"""
+    )
+    for customer in data["customers"]["nodes"]:
+        orders = customer["salesOrders"]["nodes"]
+        assert {o["customer"]["code"] for o in orders} <= {customer["code"]}
+        result = await report(planner, "CUSTOMER", where={"customerId": customer["id"]})
+        rows = [e["node"] for e in result["rows"]["edges"]]
+        booked = sum(Decimal(o["totalAmount"]) for o in orders)
+        if not orders:
+            assert rows == []
+            continue
+        assert [r["customer"]["code"] for r in rows] == [customer["code"]]
+        assert Decimal(rows[0]["figures"]["orderedAmount"]) == booked
