@@ -180,4 +180,3 @@ async def save_round(
         row.acted_by = step.acted_by
         row.comment = step.comment
     await session.flush()
-
