@@ -35,8 +35,14 @@ class PageInfo:
 
 @strawberry.type(description="A node and its cursor.")
 class Edge(Generic[T]):
-    cursor: str = strawberry.field(description="Opaque position; pass as `after` or `before`.")
     node: T
+    # Encoded only when asked for: clients reading `nodes` never pay for cursors.
+    row: strawberry.Private[Any]
+    order: strawberry.Private["SortOrder"]
+
+    @strawberry.field(description="Opaque position; pass as `after` or `before`.")
+    def cursor(self) -> str:
+        return self.order.cursor_of(self.row)
 
 
 @strawberry.type(description="One page of a list, with keyset cursors.")
@@ -182,14 +188,14 @@ def connection_of(
     rows = list(rows[: page.size])
     if not page.forward:
         rows.reverse()
-    edges = [Edge(cursor=order.cursor_of(r), node=make_node(r)) for r in rows]
+    edges = [Edge(node=make_node(r), row=r, order=order) for r in rows]
     return Connection(
         edges=edges,
         page_info=PageInfo(
             has_next_page=more if page.forward else page.before is not None,
             has_previous_page=more if not page.forward else page.after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+            start_cursor=edges[0].cursor() if edges else None,
+            end_cursor=edges[-1].cursor() if edges else None,
         ),
         count=count,
     )

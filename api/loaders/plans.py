@@ -4,9 +4,11 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
+import strawberry
 from sqlalchemy import func, select
 from strawberry.dataloader import DataLoader
 
+from api.ids import to_global_id
 from api.loaders.approval import history_loader, steps_loader
 from api.loaders.catalogue import CatalogueLoaders
 from api.loaders.reading import MAX_BATCH, ChildPages, ReadDB, TopLevelPages, by_id_loader
@@ -114,6 +116,7 @@ class PlanLoaders:
 
     def _line_row(self, row) -> SalesPlanLine:
         return SalesPlanLine(
+            id=strawberry.ID(to_global_id("SalesPlanLine", row.id)),
             pk=row.id,
             plan_pk=row.plan_id,
             product=self._products[row.product_id],

@@ -42,16 +42,14 @@ LINE_PAGES = PageLimits(default=100, maximum=500)
 
 @strawberry.type(description="Target for one product in one month: quantity and amount.")
 class SalesPlanLine(Node):
+    # Plain attributes only: large reads return tens of thousands of lines (see CONVENTIONS.md).
+    id: strawberry.ID = strawberry.field(description="Opaque global id.")
     pk: strawberry.Private[int]
     plan_pk: strawberry.Private[int]
     product: Product = strawberry.field(description="The product the target is for.")
     period: date = strawberry.field(description="First day of the month the target is for.")
     quantity: Decimal = strawberry.field(description="Units to sell (up to 3 decimals).")
     amount: Decimal = strawberry.field(description="Sales value, in the company currency.")
-
-    @strawberry.field(description="Opaque global id.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("SalesPlanLine", self.pk))
 
 
 @strawberry.type(description="A quantity and amount for one product in one month (no identity).")
