@@ -9,6 +9,7 @@ there is a next page).
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -37,12 +38,11 @@ class PageInfo:
 class Edge(Generic[T]):
     node: T
     # Encoded only when asked for: clients reading `nodes` never pay for cursors.
-    row: strawberry.Private[Any]
-    order: strawberry.Private["SortOrder"]
+    cursor_from: strawberry.Private[Callable[[], str]]
 
     @strawberry.field(description="Opaque position; pass as `after` or `before`.")
     def cursor(self) -> str:
-        return self.order.cursor_of(self.row)
+        return self.cursor_from()
 
 
 @strawberry.type(description="One page of a list, with keyset cursors.")
@@ -188,7 +188,7 @@ def connection_of(
     rows = list(rows[: page.size])
     if not page.forward:
         rows.reverse()
-    edges = [Edge(node=make_node(r), row=r, order=order) for r in rows]
+    edges = [Edge(node=make_node(r), cursor_from=partial(order.cursor_of, r)) for r in rows]
     return Connection(
         edges=edges,
         page_info=PageInfo(

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from graphql import GraphQLError
 from sqlalchemy import func, select
@@ -196,7 +197,7 @@ async def execution_report(
     shown = ordered[: page.size]
     edges = [
         Edge(
-            cursor=encode_cursor([_cursor_value(key), 0]),
+            cursor_from=partial(encode_cursor, [_cursor_value(key), 0]),
             node=OrderExecutionRow(
                 group_pk=None if group_by is ExecutionGroupBy.PERIOD else key,
                 group_by=group_by,
@@ -216,8 +217,8 @@ async def execution_report(
         page_info=PageInfo(
             has_next_page=len(ordered) > page.size,
             has_previous_page=page.after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+            start_cursor=edges[0].cursor() if edges else None,
+            end_cursor=edges[-1].cursor() if edges else None,
         ),
         count=total_count,
     )
