@@ -14,6 +14,7 @@ from api.pagination import Connection, PageLimits, PageRequest
 from api.types.approval import ApprovalPolicy
 from api.types.catalogue import Product
 from api.types.customers import CUSTOMERS_DESCRIPTION, Customer, PriceFloor, customer_pages
+from api.types.documents import load_document
 from api.types.execution import ExecutionGroupBy, OrderExecutionReport, OrderExecutionWhereInput
 from api.types.node import Node
 from api.types.orders import ORDERS_DESCRIPTION, OrderSortBy, OrderWhere, SalesOrder, orders_page
@@ -48,30 +49,39 @@ PRODUCT_PAGES = PageLimits(default=50, maximum=100)
 MAX_NODES = 100
 
 
+# Global id type name → the loader of that type (picked lazily: each area's loaders are made on
+# first use).
+NODE_LOADERS = {
+    "Company": lambda loaders: loaders.organisation.company,
+    "Department": lambda loaders: loaders.organisation.department,
+    "Salesperson": lambda loaders: loaders.organisation.salesperson,
+    "User": lambda loaders: loaders.organisation.user,
+    "Product": lambda loaders: loaders.catalogue.product,
+    "SalesPlan": lambda loaders: loaders.plans.plan,
+    "SalesPlanLine": lambda loaders: loaders.plans.line,
+    "Customer": lambda loaders: loaders.orders.customer,
+    "SalesOrder": lambda loaders: loaders.orders.order,
+    "SalesOrderLine": lambda loaders: loaders.orders.line,
+    "Shipment": lambda loaders: loaders.shipments.shipment,
+    "SalesReturn": lambda loaders: loaders.shipments.sales_return,
+    "StockIn": lambda loaders: loaders.stock.stock_in,
+}
+
+
 async def load_node(info: Info, global_id: str) -> Node | None:
     """Any object by global id; None when it does not exist or is outside the viewer's reach."""
     try:
         type_name, pk = from_global_id(global_id)
     except BadId:
         return None
-    loaders = info.context.loaders
-    by_type = {
-        "Company": loaders.organisation.company,
-        "Department": loaders.organisation.department,
-        "Salesperson": loaders.organisation.salesperson,
-        "User": loaders.organisation.user,
-        "Product": loaders.catalogue.product,
-        "SalesPlan": loaders.plans.plan,
-        "SalesPlanLine": loaders.plans.line,
-        "Customer": loaders.orders.customer,
-        "SalesOrder": loaders.orders.order,
-        "SalesOrderLine": loaders.orders.line,
-        "Shipment": loaders.shipments.shipment,
-        "SalesReturn": loaders.shipments.sales_return,
-        "StockIn": loaders.stock.stock_in,
-    }
-    loader = by_type.get(type_name)
-    return await loader.load(pk) if loader else None
+    if type_name == "ApprovalStep":
+        # A step is as visible as the document it belongs to.
+        step = await info.context.loaders.approval.step.load(pk)
+        if step is None or await load_document(info, step.document_type, step.document_pk) is None:
+            return None
+        return step
+    loader = NODE_LOADERS.get(type_name)
+    return await loader(info.context.loaders).load(pk) if loader else None
 
 
 @strawberry.type

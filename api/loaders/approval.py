@@ -6,7 +6,7 @@ from collections import defaultdict
 from sqlalchemy import and_, or_, select
 from strawberry.dataloader import DataLoader
 
-from api.loaders.reading import MAX_BATCH, ReadDB, TopLevelPages
+from api.loaders.reading import MAX_BATCH, ReadDB, TopLevelPages, by_id_loader
 from api.pagination import SortOrder
 from api.types.approval import ApprovalStep, ApprovalTask, HistoryEntry
 from domain.access import Actor
@@ -27,6 +27,8 @@ class ApprovalLoaders:
             steps.c.approver_id == actor.user_id,
             and_(steps.c.approver_id.is_(None), steps.c.role.in_([r.value for r in actor.roles])),
         )
+        # Unscoped: callers check that the step's document is visible (see api.queries.load_node).
+        self.step = by_id_loader(db, lambda: select(steps), steps.c.id, ApprovalStep.from_row)
         self.tasks = TopLevelPages(
             db,
             lambda: select(steps).where(steps.c.state == StepState.PENDING, mine),

@@ -193,3 +193,19 @@ async def test_only_an_admin_sets_policies_and_bad_policies_are_refused(demo, cl
         "approvalPolicies"
     ]
     assert all(p["isDefault"] for p in policies)
+
+
+async def test_an_approval_step_is_a_node_as_visible_as_its_document(demo, client_for):
+    vp, sales = await client_for("vp"), await client_for("sales")
+    task = (await tasks_of(vp))[0]
+    step_id = (
+        await vp.execute("{ viewer { approvalTasks(first: 1) { nodes { step { id } } } } }")
+    )["viewer"]["approvalTasks"]["nodes"][0]["step"]["id"]
+    query = "query($id: ID!) { node(id: $id) { ... on ApprovalStep { name state } } }"
+    assert (await vp.execute(query, {"id": step_id}))["node"] == {
+        "name": task["step"]["name"],
+        "state": "PENDING",
+    }
+    # The first task is a company plan's: a salesperson may not read it, so not its steps either.
+    assert task["document"]["ownerKind"] == "COMPANY"
+    assert (await sales.execute(query, {"id": step_id}))["node"] is None
