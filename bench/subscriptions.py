@@ -31,9 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SECRET = "bench-secret-0123456789abcdef0123456789abcdef"
 QUERY = "subscription($id: ID) { salesPlanStatusChanged(planId: $id) { cursor toStatus } }"
-SUBMIT = "mutation($id: ID!) { salesPlanSubmit(input: {id: $id}) { errors { code } } }"
+SUBMIT = "mutation($id: ID!) { salesPlanSubmit(input: {id: $id}) { salesPlan { status } errors { code } } }"
 FIND_PLAN = '{ salesPlans(first: 1, where: {statusIn: [DRAFT], periodFrom: "2026-12-01"}) { nodes { id } } }'
-WITHDRAW = "mutation($id: ID!) { salesPlanWithdraw(input: {id: $id}) { errors { code } } }"
+WITHDRAW = "mutation($id: ID!) { salesPlanWithdraw(input: {id: $id}) { salesPlan { status } errors { code } } }"
 
 
 def run(*args: str, env: dict) -> str:
@@ -120,6 +120,18 @@ class Subscriber:
         await self.ws.close()
 
 
+async def plan_status(http: httpx.AsyncClient, port: int, tokens: dict, plan_id: str) -> str:
+    response = await http.post(
+        f"http://127.0.0.1:{port}/graphql",
+        json={
+            "query": "query($id: ID!) { salesPlan(id: $id) { status } }",
+            "variables": {"id": plan_id},
+        },
+        headers={"Authorization": f"Bearer {tokens['planner']}"},
+    )
+    return response.json()["data"]["salesPlan"]["status"]
+
+
 async def measure(
     ports: list[int], pids: list[int], tokens: dict, plan_id: str, size: int, rounds: int
 ) -> dict:
@@ -137,8 +149,14 @@ async def measure(
     server_cpu = sum(cpu_seconds(p) for p in pids)
     client_cpu = cpu_seconds(os.getpid())
     async with httpx.AsyncClient(timeout=30) as http:
-        for round_no in range(rounds):
-            mutation = SUBMIT if round_no % 2 == 0 else WITHDRAW
+        status = await plan_status(http, ports[-1], tokens, plan_id)
+        for _ in range(rounds):
+            # Submit a draft, withdraw a submitted plan: each round is one status change.
+            mutation, field = (
+                (SUBMIT, "salesPlanSubmit")
+                if status == "DRAFT"
+                else (WITHDRAW, "salesPlanWithdraw")
+            )
             this_round = Round(size)
             for s in subscribers:
                 s.received.clear()
@@ -149,7 +167,9 @@ async def measure(
                 headers={"Authorization": f"Bearer {tokens['planner']}"},
             )
             committed = time.perf_counter()
-            assert response.json()["data"], response.text
+            result = response.json()["data"][field]
+            assert result["errors"] == [], result
+            status = result["salesPlan"]["status"]
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(this_round.done.wait(), 10)
             missing += sum(1 for s in subscribers if not s.received)
