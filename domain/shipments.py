@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import Enum
 
 from domain.errors import DomainError, ErrorCode
-from domain.stock import valid_quantity
+from domain.orders.line_picks import line_pick_error
 
 
 class ShipmentStatus(Enum):
@@ -88,25 +88,8 @@ def check_shipment_lines(
     for i, d in enumerate(drafts):
         at = ("input", path, str(i))
         line = room.get(d.order_line_id)
-        if line is None:
-            errors.append(
-                DomainError(ErrorCode.NOT_FOUND, "not a line of this order", (*at, "orderLineId"))
-            )
-            continue
-        if d.order_line_id in seen:
-            errors.append(
-                DomainError(ErrorCode.DUPLICATE, "order line given twice", (*at, "orderLineId"))
-            )
-            continue
-        seen.add(d.order_line_id)
-        if not valid_quantity(d.quantity):
-            errors.append(
-                DomainError(
-                    ErrorCode.INVALID,
-                    "quantity must be > 0 with at most 3 decimals",
-                    (*at, "quantity"),
-                )
-            )
+        if error := line_pick_error(line, d.order_line_id, d.quantity, seen, at):
+            errors.append(error)
             continue
         if d.quantity > line.unallocated:
             errors.append(
