@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 
 
 class Role(Enum):
@@ -47,7 +48,7 @@ class Actor:
     def reads_all_plans(self) -> bool:
         return bool(self.roles & COMPANY_WIDE_READERS)
 
-    @property
+    @cached_property
     def reading_scope(self) -> tuple:
         """Actors with equal reading scopes read exactly the same rows and fields (what they may
         do can still differ). Partners also read their own user record, so theirs is personal."""

@@ -22,14 +22,29 @@ class SharedEvent:
     scope_key: tuple
 
 
+class AlreadyExecuted:
+    """Stands in for a per-event executor when another subscriber's execution is reused."""
+
+    def __init__(self, result) -> None:
+        self._result = result
+
+    def execute_operation(self, serially: bool | None = None):
+        return self._result
+
+
 class SharedEventExecutionContext(StrawberryGraphQLCoreExecutionContext):
     _operation_key: str | None = None
 
     def build_per_event_executor(self, payload: Any):
-        if self._operation_key is None and hasattr(payload, "shared_results"):
-            fragments = sorted(print_ast(f) for f in self.fragment_definitions.values())
-            variables = json.dumps(self.variable_values.coerced, sort_keys=True, default=str)
-            self._operation_key = "\n".join([print_ast(self.operation), *fragments, variables])
+        cache = getattr(payload, "shared_results", None)
+        if cache is not None:
+            if self._operation_key is None:
+                fragments = sorted(print_ast(f) for f in self.fragment_definitions.values())
+                variables = json.dumps(self.variable_values.coerced, sort_keys=True, default=str)
+                self._operation_key = "\n".join([print_ast(self.operation), *fragments, variables])
+            shared = cache.get((self._operation_key, payload.scope_key))
+            if shared is not None:
+                return AlreadyExecuted(shared)  # no copy of the executor, no execution
         return super().build_per_event_executor(payload)
 
     def execute_operation(self, serially: bool | None = None):
