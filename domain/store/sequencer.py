@@ -23,6 +23,8 @@ async def assign_positions(engine: AsyncEngine) -> int | None:
     (None when there was nothing new)."""
     highest = None
     while True:
+        if not await any_unpositioned(engine):
+            return highest  # the usual case when polling: no write transaction at all
         async with writer(engine).begin() as conn:
             if conn.dialect.name == "postgresql":
                 await conn.execute(
@@ -55,6 +57,12 @@ async def assign_positions(engine: AsyncEngine) -> int | None:
             highest = top + len(ids)
         if len(ids) < BATCH:
             return highest
+
+
+async def any_unpositioned(engine: AsyncEngine) -> bool:
+    async with engine.connect() as conn:
+        found = await conn.execute(select(events.c.id).where(events.c.position.is_(None)).limit(1))
+        return found.first() is not None
 
 
 async def last_position(engine: AsyncEngine) -> int:
