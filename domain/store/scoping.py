@@ -1,6 +1,6 @@
 """Row scoping in SQL: the same rules as domain.plan_access, as WHERE conditions for list reads."""
 
-from sqlalchemy import and_, false, or_, true
+from sqlalchemy import and_, false, or_
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.access import Actor, Role
@@ -27,7 +27,3 @@ def plans_visible_to(actor: Actor) -> ColumnElement[bool]:
         )
     return and_(same_company, or_(*reach)) if reach else false()
 
-
-def organisation_visible_to(actor: Actor) -> ColumnElement[bool]:
-    """Staff see their company's organisation; partners see none of it."""
-    return true() if actor.is_internal else false()
