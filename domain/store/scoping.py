@@ -26,4 +26,3 @@ def plans_visible_to(actor: Actor) -> ColumnElement[bool]:
             )
         )
     return and_(same_company, or_(*reach)) if reach else false()
-
