@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SECRET = "bench-secret-0123456789abcdef0123456789abcdef"
 
-# The query of tests/api/test_statement_count.py: every level, with each plan's owner, author,
-# parent and lines with their product.
+# Every level, with each plan's owner, author, parent and lines with their product. The
+# statement-count test (tests/api/test_statement_count.py) runs this same query.
 QUERY = """
 query FullNestedRead {
   companies(first: 1) {
