@@ -134,7 +134,7 @@ class IdempotencyMiddleware:
         self, scope: Scope, body: bytes, send: Send, user_id: int, key: str
     ) -> None:
         status = 500
-        chunks: list[bytes] = []
+        messages: list[Message] = []
         delivered = False
 
         async def replay_receive() -> Message:
@@ -148,9 +148,7 @@ class IdempotencyMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-            await send(message)
+            messages.append(message)
 
         where = (table.c.user_id == user_id) & (table.c.key == key)
         try:
@@ -159,15 +157,22 @@ class IdempotencyMiddleware:
             async with self.engine.begin() as conn:
                 await conn.execute(delete(table).where(where))
             raise
+        # Kept before it is sent: a client retrying as soon as it has the answer gets it again
+        # (not "still running").
         async with self.engine.begin() as conn:
             if status >= 500:
                 await conn.execute(delete(table).where(where))
             else:
+                response_body = b"".join(
+                    m.get("body", b"") for m in messages if m["type"] == "http.response.body"
+                )
                 await conn.execute(
                     update(table)
                     .where(where)
-                    .values(status_code=status, response_body=b"".join(chunks).decode())
+                    .values(status_code=status, response_body=response_body.decode())
                 )
+        for message in messages:
+            await send(message)
 
 
 async def read_body(receive: Receive) -> bytes:
