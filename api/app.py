@@ -20,13 +20,17 @@ from api.context import Context
 from api.idempotency import IdempotencyMiddleware
 from api.live.brokers import broker_for
 from api.live.hub import EventHub
+from api.live.transport import SharingTransportHandler
 from api.schema import schema
 from domain.config import Settings, get_settings
 from domain.store.db import create_engine
 
 
 class GraphQLView(GraphQL):
-    """Strawberry's ASGI view with our context, authentication and a faster JSON encoder."""
+    """Strawberry's ASGI view with our context, authentication, a faster JSON encoder and
+    answers to subscription events shared between subscribers (api.live.transport)."""
+
+    graphql_transport_ws_handler_class = SharingTransportHandler
 
     def __init__(self, engine: AsyncEngine, settings: Settings, hub: EventHub) -> None:
         super().__init__(

@@ -5,7 +5,6 @@ import strawberry
 from api.auth import RequireAuthentication
 from api.context import OperationReads
 from api.limits import OperationLimits
-from api.live.shared_results import SharedEventExecutionContext
 from api.mutations.approval_policies import ApprovalPolicyMutations
 from api.mutations.customers import CustomerMutations
 from api.mutations.plan_approval import PlanApprovalMutations
@@ -63,7 +62,6 @@ schema = strawberry.Schema(
         SalesReturn,
         StockIn,
     ],
-    execution_context_class=SharedEventExecutionContext,
     extensions=[
         # Limits first: an operation over them is refused before anything else runs.
         OperationLimits,

@@ -9,7 +9,8 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from api.context import event_loaders
-from api.live.hub import EventRecord, Interest, SubscriberTooSlow, read_after
+from api.live.hub import EventRecord, Interest, Subscriber, SubscriberTooSlow, read_after
+from api.live.transport import current_operation
 from api.loaders import Loaders, ReadDB
 
 REPLAY_BATCH = 500
@@ -30,49 +31,55 @@ def parse_cursor(after: str | None) -> int | None:
 async def follow(
     info: Info, interest: Interest, after: str | None, make: Callable[[EventRecord], Any]
 ) -> AsyncGenerator[Any, None]:
-    """Yield `make(record)` for every matching event after `after` (stored ones first), then live."""
+    """Yield `make(record)` for every matching event after `after` (stored ones first), then live.
+
+    Over our websocket transport, an event whose answer another subscriber of the same group
+    has already made is sent from here instead (api.live.transport)."""
     context = info.context
     last = parse_cursor(after)
-    # Register before replaying: anything committed meanwhile is queued, and the position check
-    # below drops what the replay already delivered.
+    sharing = current_operation.get()
+    # Register before replaying: anything committed meanwhile is queued, and feed() drops what
+    # the replay already delivered.
     subscriber = context.hub.subscribe(interest)
     try:
-        if last is not None:
-            while True:
-                stored = await read_after(context.engine, last, REPLAY_BATCH, interest)
-                for record in stored:
-                    last = record.position
-                    if interest.accepts(record):
-                        reads = EventReads(context)
-                        try:
-                            yield shareable(make(record), record, context.viewer)
-                        finally:
-                            await reads.close()
-                if len(stored) < REPLAY_BATCH:
-                    break
-        while True:
-            try:
-                record = await subscriber.next()
-            except SubscriberTooSlow as e:
-                raise GraphQLError(str(e), extensions={"code": "SUBSCRIBER_TOO_SLOW"}) from e
-            if last is not None and record.position <= last:
+        async for record in feed(context, subscriber, interest, last):
+            if sharing is not None and await sharing.send_shared(record):
                 continue
-            last = record.position
-            reads = EventReads(context)
+            reads = None
             try:
-                yield shareable(make(record), record, context.viewer)
+                reads = EventReads(context)
+                yield make(record)
             finally:
-                await reads.close()
+                if sharing is not None:
+                    sharing.led(None)  # if our answer was not sent, the waiters resolve their own
+                if reads is not None:
+                    await reads.close()
     finally:
         context.hub.unsubscribe(subscriber)
 
 
-def shareable(value, record: EventRecord, viewer):
-    """Let subscribers with the same query and reading scope share the event's result
-    (api.live.shared_results)."""
-    value.shared_results = record.shared_results
-    value.scope_key = viewer.reading_scope
-    return value
+async def feed(
+    context, subscriber: Subscriber, interest: Interest, last: int | None
+) -> AsyncGenerator[EventRecord, None]:
+    """The stored events after `last` that `interest` accepts, then the live ones after them."""
+    if last is not None:
+        while True:
+            stored = await read_after(context.engine, last, REPLAY_BATCH, interest)
+            for record in stored:
+                last = record.position
+                if interest.accepts(record):
+                    yield record
+            if len(stored) < REPLAY_BATCH:
+                break
+    while True:
+        try:
+            record = await subscriber.next()
+        except SubscriberTooSlow as e:
+            raise GraphQLError(str(e), extensions={"code": "SUBSCRIBER_TOO_SLOW"}) from e
+        if last is not None and record.position <= last:
+            continue
+        last = record.position
+        yield record
 
 
 class EventReads:

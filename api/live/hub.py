@@ -41,8 +41,8 @@ class EventRecord:
     actor_id: int | None
     payload: dict
     occurred_at: datetime
-    # Results of subscription queries for this event, shared by equal queries of equal scope.
-    shared_results: dict = field(default_factory=dict, compare=False, repr=False)
+    # The encoded answer to this event of each group of subscribers (api.live.transport).
+    shared_payloads: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def stream_type(self) -> str:

@@ -197,3 +197,22 @@ async def test_an_event_is_resolved_once_for_subscribers_who_would_see_the_same(
         s for s in counter.statements if "FROM sales_plan" in s and "sales_plan.id IN" in s
     ]
     assert len(loader_reads) == 2
+
+
+async def test_a_shared_answer_reaches_each_subscription_under_its_own_id(
+    live_demo, server, settings, client_for
+):
+    planner = await client_for("planner")
+    pid = await plan_id(live_demo, "status = 'DRAFT' AND owner_kind = 'DEPARTMENT'")
+    token = await token_of(live_demo, settings, "vp")
+    query = "subscription($planId: ID) { salesPlanStatusChanged(planId: $planId) { toStatus } }"
+    async with live(server.ws_url, token) as one, live(server.ws_url, token) as other:
+        ids = [await one.subscribe(query, {"planId": pid}) for _ in range(2)]
+        other_id = await other.subscribe(query, {"planId": pid})
+        await one.nothing_within(0.3)
+        await planner.execute(transition("Submit"), {"input": {"id": pid}})
+        received = [await one.message(), await one.message(), await other.message()]
+    expected_payload = {"data": {"salesPlanStatusChanged": {"toStatus": "SUBMITTED"}}}
+    assert sorted(m["id"] for m in received[:2]) == ids
+    assert received[2]["id"] == other_id
+    assert [(m["type"], m["payload"]) for m in received] == [("next", expected_payload)] * 3
