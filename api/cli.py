@@ -51,7 +51,10 @@ def cmd_serve(args) -> int:
     print("              manager sales partner partner2); send 'Authorization: Bearer <token>'")
     print(f"Database:     {settings.database_url}")
     # Large nested responses allocate millions of objects; default GC thresholds cost up to 2×.
-    gc.set_threshold(50_000, 20, 100)
+    # A middle-generation collection walks everything that survived the young ones since the
+    # last: after a burst of 1,000 new websocket connections, every 20th took ~250 ms (a stall
+    # for all subscribers); every 5th spreads that work over smaller pauses (bench/subscriptions.py).
+    gc.set_threshold(50_000, 5, 100)
     uvicorn.run(
         "api.app:create_app",
         factory=True,

@@ -111,7 +111,10 @@ class OperationLimits(SchemaExtension):
                 context.operation_name,
                 context.variables or {},
             )
-            context.context_cost = nodes  # read by get_results
+            # Read by get_results; subscriptions would repeat the figure in every event, so
+            # they get it nowhere (decided here once, not on every event).
+            if context.operation_type is not OperationType.SUBSCRIPTION:
+                context.context_cost = nodes
             if nodes > MAX_NODES:
                 context.result = ExecutionResult(
                     data=None,
@@ -127,7 +130,6 @@ class OperationLimits(SchemaExtension):
 
     def get_results(self) -> dict:
         nodes = getattr(self.execution_context, "context_cost", None)
-        # Subscriptions would repeat the figure in every event; they get it nowhere.
-        if nodes is None or self.execution_context.operation_type is OperationType.SUBSCRIPTION:
+        if nodes is None:
             return {}
         return {"cost": {"requestedNodes": nodes, "maxNodes": MAX_NODES}}

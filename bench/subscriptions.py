@@ -30,7 +30,9 @@ from websockets.asyncio.client import connect
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SECRET = "bench-secret-0123456789abcdef0123456789abcdef"
-QUERY = "subscription($id: ID) { salesPlanStatusChanged(planId: $id) { cursor toStatus } }"
+# Subscribers in different groups (here: operation names) each resolve the event themselves;
+# those of one group share one answer (api.live.transport).
+QUERY = "subscription Watch%d($id: ID) { salesPlanStatusChanged(planId: $id) { cursor toStatus } }"
 SUBMIT = "mutation($id: ID!) { salesPlanSubmit(input: {id: $id}) { salesPlan { status } errors { code } } }"
 FIND_PLAN = '{ salesPlans(first: 1, where: {statusIn: [DRAFT], periodFrom: "2026-12-01"}) { nodes { id } } }'
 WITHDRAW = "mutation($id: ID!) { salesPlanWithdraw(input: {id: $id}) { salesPlan { status } errors { code } } }"
@@ -79,8 +81,8 @@ class Round:
 
 
 class Subscriber:
-    def __init__(self, url: str, token: str, plan_id: str) -> None:
-        self.url, self.token, self.plan_id = url, token, plan_id
+    def __init__(self, url: str, token: str, plan_id: str, group: int) -> None:
+        self.url, self.token, self.plan_id, self.group = url, token, plan_id, group
         self.received: list[float] = []
         self.round: Round | None = None
         self.ws = None
@@ -99,7 +101,10 @@ class Subscriber:
                 {
                     "id": "1",
                     "type": "subscribe",
-                    "payload": {"query": QUERY, "variables": {"id": self.plan_id}},
+                    "payload": {
+                        "query": QUERY % self.group,
+                        "variables": {"id": self.plan_id},
+                    },
                 }
             )
         )
@@ -133,11 +138,22 @@ async def plan_status(http: httpx.AsyncClient, port: int, tokens: dict, plan_id:
 
 
 async def measure(
-    ports: list[int], pids: list[int], tokens: dict, plan_id: str, size: int, rounds: int
+    ports: list[int],
+    pids: list[int],
+    tokens: dict,
+    plan_id: str,
+    size: int,
+    rounds: int,
+    groups: int,
 ) -> dict:
     memory_before = sum(rss_kib(p) for p in pids)
     subscribers = [
-        Subscriber(f"ws://127.0.0.1:{ports[i % len(ports)]}/graphql", tokens["vp"], plan_id)
+        Subscriber(
+            f"ws://127.0.0.1:{ports[i % len(ports)]}/graphql",
+            tokens["vp"],
+            plan_id,
+            group=i % (groups or size),
+        )
         for i in range(size)
     ]
     for start in range(0, size, 200):  # open in batches so the server's accept queue keeps up
@@ -220,7 +236,7 @@ async def bench(ports: list[int], pids: list[int], tokens: dict, args) -> None:
         f"{'client CPU ms':>13}"
     )
     for size in (int(s) for s in args.sizes.split(",")):
-        r = await measure(ports, pids, tokens, plan_id, size, args.rounds)
+        r = await measure(ports, pids, tokens, plan_id, size, args.rounds, args.groups)
         print(
             f"{r['size']:>11} {r['deliveries']:>10} {r['missing']:>7} {r['p50_ms']:>7.1f} "
             f"{r['p99_ms']:>7.1f} {r['max_ms']:>7.1f} {r['last_p50_ms']:>8.1f} "
@@ -235,6 +251,12 @@ def main() -> None:
     )
     parser.add_argument("--sizes", default="100,1000,5000")
     parser.add_argument("--rounds", type=int, default=5, help="status changes per size")
+    parser.add_argument(
+        "--groups",
+        type=int,
+        default=1,
+        help="distinct subscription documents (1: all share one answer; 0: none share)",
+    )
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     parser.add_argument("--broker", default=None, help="EVENT_BROKER_URL for several processes")
@@ -266,7 +288,10 @@ def main() -> None:
         for p in ports
     ]
     database = env["DATABASE_URL"].split("://")[0]
-    print(f"processes={args.processes} database={database} broker={args.broker or 'in-process'}")
+    print(
+        f"processes={args.processes} database={database} broker={args.broker or 'in-process'} "
+        f"groups={args.groups or 'one per subscriber'}"
+    )
     try:
         asyncio.run(bench(ports, [s.pid for s in servers], tokens, args))
     finally:
