@@ -20,17 +20,18 @@ from api.context import Context
 from api.idempotency import IdempotencyMiddleware
 from api.live.brokers import broker_for
 from api.live.hub import EventHub
-from api.live.transport import SharingTransportHandler
+from api.live.transport import TransportHandler
 from api.schema import schema
 from domain.config import Settings, get_settings
 from domain.store.db import create_engine
+from domain.tokens import token_expiry
 
 
 class GraphQLView(GraphQL):
-    """Strawberry's ASGI view with our context, authentication, a faster JSON encoder and
-    answers to subscription events shared between subscribers (api.live.transport)."""
+    """Strawberry's ASGI view with our context, authentication, a faster JSON encoder and our
+    websocket handler (api.live.transport)."""
 
-    graphql_transport_ws_handler_class = SharingTransportHandler
+    graphql_transport_ws_handler_class = TransportHandler
 
     def __init__(self, engine: AsyncEngine, settings: Settings, hub: EventHub) -> None:
         super().__init__(
@@ -72,6 +73,7 @@ class GraphQLView(GraphQL):
             context.actor = await authenticate(self.engine, self.settings, token)
         except AuthenticationFailed as e:
             raise ConnectionRejectionError({"message": str(e)}) from e
+        context.token_expires_at = token_expiry(token, self.settings.secret_key)
         return None
 
     def encode_json(self, data: object) -> str:

@@ -3,6 +3,7 @@
 import contextlib
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -33,6 +34,7 @@ class Context:
     request: Any = None
     response: Any = None  # the HTTP sub-response (status, headers); None on websockets
     connection_params: dict | None = None  # websocket connection_init payload
+    token_expires_at: datetime | None = None  # websockets: the connection ends then
     hub: Any = None  # api.live.hub.EventHub of this process
     db: ReadDB = field(init=False)
     _loaders: Loaders | None = field(default=None, init=False)

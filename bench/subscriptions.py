@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SECRET = "bench-secret-0123456789abcdef0123456789abcdef"
 # Subscribers in different groups (here: operation names) each resolve the event themselves;
-# those of one group share one answer (api.live.transport).
+# those of one group share one answer (api.live.shared_answers).
 QUERY = "subscription Watch%d($id: ID) { salesPlanStatusChanged(planId: $id) { cursor toStatus } }"
 SUBMIT = "mutation($id: ID!) { salesPlanSubmit(input: {id: $id}) { salesPlan { status } errors { code } } }"
 FIND_PLAN = '{ salesPlans(first: 1, where: {statusIn: [DRAFT], periodFrom: "2026-12-01"}) { nodes { id } } }'

@@ -20,6 +20,15 @@ def issue_token(user_id: int, login: str, secret: str, ttl: timedelta) -> str:
 
 def read_token(token: str, secret: str) -> int:
     """The user id a valid token was issued for."""
+    return int(_claims(token, secret)["sub"])
+
+
+def token_expiry(token: str, secret: str) -> datetime:
+    """When a valid token stops being valid."""
+    return datetime.fromtimestamp(_claims(token, secret)["exp"], UTC)
+
+
+def _claims(token: str, secret: str) -> dict:
     try:
         claims = jwt.decode(
             token,
@@ -28,6 +37,7 @@ def read_token(token: str, secret: str) -> int:
             issuer=ISSUER,
             options={"require": ["exp", "iat", "sub", "iss"]},
         )
-        return int(claims["sub"])
+        int(claims["sub"])
+        return claims
     except (jwt.PyJWTError, ValueError) as e:
         raise InvalidToken(str(e)) from e

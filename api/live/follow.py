@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from api.context import event_loaders
 from api.live.hub import EventRecord, Interest, Subscriber, SubscriberTooSlow, read_after
-from api.live.transport import current_operation
+from api.live.shared_answers import current_operation
 from api.loaders import Loaders, ReadDB
 
 REPLAY_BATCH = 500
@@ -34,7 +34,7 @@ async def follow(
     """Yield `make(record)` for every matching event after `after` (stored ones first), then live.
 
     Over our websocket transport, an event whose answer another subscriber of the same group
-    has already made is sent from here instead (api.live.transport)."""
+    has already made is sent from here instead (api.live.shared_answers)."""
     context = info.context
     last = parse_cursor(after)
     sharing = current_operation.get()

@@ -41,7 +41,7 @@ class EventRecord:
     actor_id: int | None
     payload: dict
     occurred_at: datetime
-    # The encoded answer to this event of each group of subscribers (api.live.transport).
+    # The encoded answer to this event of each group of subscribers (api.live.shared_answers).
     shared_payloads: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -1,24 +1,15 @@
-"""graphql-transport-ws, with each event's answer computed and encoded once per group of
-subscribers who would receive the same one.
+"""Our graphql-transport-ws handler: strawberry's, plus answers shared between subscribers
+(api.live.shared_answers) and connections that end when their token does.
 
-A thousand subscribers of one query would otherwise each run the event through strawberry's and
-graphql-core's per-subscriber pipeline (execution, extension hooks, result formatting, JSON) to
-produce identical bytes. Subscriptions are grouped by their document, variables and operation
-name and by the viewer's reading scope (domain.access.Actor.reading_scope: equal scopes read
-exactly the same rows and fields), so a shared answer never shows anyone what they could not
-read themselves.
-
-For each event, the first subscriber of a group (the leader) resolves it through the normal
-pipeline; the `next` payload it sends is kept on the event (EventRecord.shared_payloads) as a
-future. The others (api.live.follow) wait on that future and send the same payload under their
-own operation id, straight to their socket. If the leader sends nothing (its client left, its
-operation ended), the future resolves to None and each waiter resolves the event itself.
+A websocket is authenticated once, in connection_init; without an end, a token that expired (or
+was issued to someone since removed) would keep a subscription flowing forever. The connection
+is closed with 4403 when the token expires; clients such as graphql-ws reconnect with fresh
+connection params and resume with `after`, so nothing is missed.
 """
 
 import asyncio
 import json
-from contextvars import ContextVar
-from dataclasses import dataclass
+from datetime import datetime
 
 import orjson
 from starlette.websockets import WebSocketDisconnect
@@ -28,48 +19,30 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     Operation,
 )
 
-from api.live.hub import EventRecord
+from api.live.shared_answers import SharingOperation, current_operation
+from domain.store.types import utcnow
+
+TOKEN_EXPIRED = "Token expired: reconnect with a new one and resume with `after`"
 
 
-@dataclass(eq=False)
-class SharingOperation:
-    """One operation of one connection, as api.live.follow sees it."""
+class TransportHandler(BaseGraphQLTransportWSHandler):
+    _expiry: asyncio.Task | None = None
 
-    handler: "SharingTransportHandler"
-    id: str
-    group: tuple  # who receives the same answer: see the module docstring
-    # The event this operation leads, while its answer is on the way through the pipeline.
-    leading: asyncio.Future | None = None
+    async def handle_connection_init(self, message) -> None:
+        await super().handle_connection_init(message)
+        expires_at = getattr(self.context, "token_expires_at", None)
+        if self.connection_acknowledged and expires_at is not None and self._expiry is None:
+            self._expiry = asyncio.create_task(self._close_at(expires_at))
 
-    async def send_shared(self, record: EventRecord) -> bool:
-        """Send the group's answer to `record` if another subscriber has made it; otherwise lead
-        (return False: the caller resolves the event, and its `next` is kept for the others)."""
-        pending = record.shared_payloads.get(self.group)
-        if pending is None:
-            self.leading = asyncio.get_running_loop().create_future()
-            record.shared_payloads[self.group] = self.leading
-            return False
-        # Shielded: cancelling a waiter (its client left) must not cancel the others' future.
-        payload = pending.result() if pending.done() else await asyncio.shield(pending)
-        if payload is None:
-            return False  # the leader sent nothing: resolve it ourselves
-        await self.handler.send_next_payload(self.id, payload)
-        return True
+    async def _close_at(self, expires_at: datetime) -> None:
+        await asyncio.sleep(max(0.0, (expires_at - utcnow()).total_seconds()))
+        await self.websocket.close(code=4403, reason=TOKEN_EXPIRED)
 
-    def led(self, payload: bytes | None) -> None:
-        """The event this operation led is sent (payload) or abandoned (None)."""
-        if self.leading is not None and not self.leading.done():
-            self.leading.set_result(payload)
-        self.leading = None
+    async def shutdown(self) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
+        await super().shutdown()
 
-
-# The operation whose task is running: strawberry runs each operation in a task of its own.
-current_operation: ContextVar[SharingOperation | None] = ContextVar(
-    "current_operation", default=None
-)
-
-
-class SharingTransportHandler(BaseGraphQLTransportWSHandler):
     async def run_operation(self, operation: Operation) -> None:
         variables = json.dumps(operation.variables or {}, sort_keys=True, default=str)
         group = (operation.query, operation.operation_name, variables)

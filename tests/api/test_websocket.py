@@ -2,12 +2,15 @@
 
 import asyncio
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from api.live.transport import TOKEN_EXPIRED
+from domain.tokens import issue_token
 from tests.api.lookups import plan_global_id
 from tests.conftest import token_for
 
@@ -89,6 +92,22 @@ async def test_an_expired_token_on_a_websocket_is_closed_with_4403(demo_readonly
         await ws.send(json.dumps({"type": "connection_init", "payload": {"token": expired}}))
         code, _reason = await closed_with(ws)
     assert code == 4403
+
+
+async def test_a_connection_ends_with_4403_when_its_token_expires(demo_readonly, server, settings):
+    async with demo_readonly.connect() as conn:
+        uid = (await conn.execute(text("SELECT id FROM app_user WHERE login = 'vp'"))).scalar_one()
+    token = issue_token(uid, "vp", settings.secret_key, timedelta(seconds=2))
+    async with connect(server.ws_url, subprotocols=[PROTOCOL]) as ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": {"token": token}}))
+        assert (await receive(ws))["type"] == "connection_ack"
+        await ws.send(json.dumps({"type": "ping"}))
+        assert (await receive(ws))["type"] == "pong"  # served while the token is valid
+        started = asyncio.get_running_loop().time()
+        code, reason = await asyncio.wait_for(closed_with(ws), 6)
+        waited = asyncio.get_running_loop().time() - started
+    assert (code, reason) == (4403, TOKEN_EXPIRED)
+    assert 0.5 < waited < 4
 
 
 async def test_an_operation_before_connection_init_closes_the_connection(demo_readonly, server):

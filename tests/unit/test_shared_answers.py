@@ -1,4 +1,4 @@
-"""api.live.transport: one subscriber of a group resolves an event, the others send its answer;
+"""api.live.shared_answers: one subscriber of a group resolves an event, the others send its answer;
 when the one resolving it gives up, the others resolve it themselves."""
 
 import asyncio
@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import orjson
 
 from api.live.hub import EventRecord
-from api.live.transport import SharingOperation
+from api.live.shared_answers import SharingOperation
 
 
 class RecordingHandler:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from domain.tokens import ALGORITHM, ISSUER, InvalidToken, issue_token, read_token
+from domain.tokens import ALGORITHM, ISSUER, InvalidToken, issue_token, read_token, token_expiry
 
 SECRET = "unit-test-secret-0123456789abcdef0123456789"
 OTHER_SECRET = "another-secret-0123456789abcdef0123456789ab"
@@ -28,6 +28,16 @@ def b64(data: dict) -> str:
 def test_an_issued_token_reads_back_as_its_user_id():
     token = issue_token(42, "vp", SECRET, timedelta(minutes=5))
     assert read_token(token, SECRET) == 42
+
+
+def test_a_token_tells_when_it_expires_and_an_invalid_one_tells_nothing():
+    before = datetime.now(UTC)
+    token = issue_token(42, "vp", SECRET, timedelta(minutes=5))
+    expires = token_expiry(token, SECRET)
+    assert before + timedelta(minutes=5) - timedelta(seconds=1) <= expires
+    assert expires <= datetime.now(UTC) + timedelta(minutes=5)
+    with pytest.raises(InvalidToken):
+        token_expiry(token, "another-secret-0123456789abcdef0123456789")
 
 
 def test_an_issued_token_is_an_hs256_jwt_with_issuer_login_and_lifetime():
