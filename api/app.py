@@ -21,6 +21,7 @@ from api.idempotency import IdempotencyMiddleware
 from api.live.brokers import broker_for
 from api.live.hub import EventHub
 from api.live.transport import TransportHandler
+from api.live.viewers import ViewerWatch
 from api.schema import schema
 from domain.config import Settings, get_settings
 from domain.store.db import create_engine
@@ -33,7 +34,9 @@ class GraphQLView(GraphQL):
 
     graphql_transport_ws_handler_class = TransportHandler
 
-    def __init__(self, engine: AsyncEngine, settings: Settings, hub: EventHub) -> None:
+    def __init__(
+        self, engine: AsyncEngine, settings: Settings, hub: EventHub, viewer_watch: ViewerWatch
+    ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql",
@@ -49,6 +52,7 @@ class GraphQLView(GraphQL):
         self.engine = engine
         self.settings = settings
         self.hub = hub
+        self.viewer_watch = viewer_watch
 
     async def get_context(self, request, response) -> Context:
         context = Context(self.engine, self.settings, actor=None, request=request, hub=self.hub)
@@ -99,18 +103,21 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         return JSONResponse({"status": "ready"})
 
     hub = EventHub(engine, broker_for(settings.event_broker_url))
+    viewer_watch = ViewerWatch(engine)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette):
         await hub.start()
+        await viewer_watch.start()
         try:
             yield
         finally:
+            await viewer_watch.stop()
             await hub.stop()
             if owns_engine:
                 await engine.dispose()
 
-    view = GraphQLView(engine, settings, hub)
+    view = GraphQLView(engine, settings, hub, viewer_watch)
     app = Starlette(
         routes=[
             Route("/healthz", healthz),
@@ -125,4 +132,5 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.engine = engine
     app.state.settings = settings
     app.state.hub = hub
+    app.state.viewer_watch = viewer_watch
     return app

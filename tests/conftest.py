@@ -128,6 +128,7 @@ class Server:
     url: str
     ws_url: str
     hub: object  # api.live.hub.EventHub of the app
+    viewer_watch: object  # api.live.viewers.ViewerWatch of the app
 
 
 @pytest.fixture(scope="session")
@@ -143,7 +144,10 @@ async def server(engine, settings) -> AsyncIterator[Server]:
     while not uv.started:  # noqa: ASYNC110 (uvicorn.Server offers a flag, no event)
         await asyncio.sleep(0.02)
     yield Server(
-        f"http://127.0.0.1:{port}/graphql", f"ws://127.0.0.1:{port}/graphql", app.state.hub
+        f"http://127.0.0.1:{port}/graphql",
+        f"ws://127.0.0.1:{port}/graphql",
+        app.state.hub,
+        app.state.viewer_watch,
     )
     uv.should_exit = True
     await task

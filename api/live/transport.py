@@ -1,10 +1,10 @@
 """Our graphql-transport-ws handler: strawberry's, plus answers shared between subscribers
-(api.live.shared_answers) and connections that end when their token does.
+(api.live.shared_answers) and connections that end when their viewer's access does.
 
-A websocket is authenticated once, in connection_init; without an end, a token that expired (or
-was issued to someone since removed) would keep a subscription flowing forever. The connection
-is closed with 4403 when the token expires; clients such as graphql-ws reconnect with fresh
-connection params and resume with `after`, so nothing is missed.
+A websocket is authenticated once, in connection_init; without an end, an expired token, or a
+user deactivated or moved since (api.live.viewers), would keep a subscription flowing with the
+old reach. Such a connection is closed with 4403; clients such as graphql-ws reconnect with
+fresh connection params and resume with `after`, so nothing is missed.
 """
 
 import asyncio
@@ -20,9 +20,11 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 
 from api.live.shared_answers import SharingOperation, current_operation
+from domain.access import Actor
 from domain.store.types import utcnow
 
 TOKEN_EXPIRED = "Token expired: reconnect with a new one and resume with `after`"
+ACCESS_CHANGED = "Your access changed: reconnect and resume with `after`"
 
 
 class TransportHandler(BaseGraphQLTransportWSHandler):
@@ -30,15 +32,23 @@ class TransportHandler(BaseGraphQLTransportWSHandler):
 
     async def handle_connection_init(self, message) -> None:
         await super().handle_connection_init(message)
-        expires_at = getattr(self.context, "token_expires_at", None)
-        if self.connection_acknowledged and expires_at is not None and self._expiry is None:
-            self._expiry = asyncio.create_task(self._close_at(expires_at))
+        if not self.connection_acknowledged or self._expiry is not None:
+            return
+        self.view.viewer_watch.watch(self)
+        self._expiry = asyncio.create_task(self._close_at(self.context.token_expires_at))
+
+    def viewer(self) -> Actor | None:
+        return self.context.actor
+
+    async def access_changed(self) -> None:
+        await self.websocket.close(code=4403, reason=ACCESS_CHANGED)
 
     async def _close_at(self, expires_at: datetime) -> None:
         await asyncio.sleep(max(0.0, (expires_at - utcnow()).total_seconds()))
         await self.websocket.close(code=4403, reason=TOKEN_EXPIRED)
 
     async def shutdown(self) -> None:
+        self.view.viewer_watch.forget(self)
         if self._expiry is not None:
             self._expiry.cancel()
         await super().shutdown()

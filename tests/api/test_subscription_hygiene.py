@@ -3,7 +3,12 @@
 import asyncio
 import json
 
-from tests.api.live_client import live, token_of
+from sqlalchemy import text
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from api.live.transport import ACCESS_CHANGED
+from tests.api.live_client import PROTOCOL, live, token_of
 
 PLAN_CHANGES = "subscription { salesPlanStatusChanged { cursor } }"
 MAX_PER_CONNECTION = 50
@@ -50,3 +55,51 @@ async def test_a_ping_gets_a_pong(live_demo, server, settings):
     async with live(server.ws_url, await token_of(live_demo, settings, "vp")) as client:
         await client.ws.send(json.dumps({"type": "ping"}))
         assert json.loads(await asyncio.wait_for(client.ws.recv(), 5)) == {"type": "pong"}
+
+
+async def test_connections_whose_viewer_lost_or_changed_access_are_closed(
+    live_demo, server, settings
+):
+    tokens = {
+        login: await token_of(live_demo, settings, login) for login in ("partner", "sales", "vp")
+    }
+    async with (
+        live(server.ws_url, tokens["partner"]) as partner,
+        live(server.ws_url, tokens["sales"]) as sales,
+        live(server.ws_url, tokens["vp"]) as vp,
+    ):
+        for client in (partner, sales, vp):
+            await client.subscribe(PLAN_CHANGES)
+        assert await server.viewer_watch.recheck() == 0  # nothing changed yet
+        async with live_demo.begin() as conn:
+            await conn.execute(text("UPDATE app_user SET active = false WHERE login = 'partner'"))
+            # The salesperson moves to another department: another reach.
+            await conn.execute(
+                text(
+                    "UPDATE salesperson SET department_id = (SELECT max(id) FROM department "
+                    "WHERE id <> salesperson.department_id) "
+                    "WHERE user_id = (SELECT id FROM app_user WHERE login = 'sales')"
+                )
+            )
+        assert await server.viewer_watch.recheck() == 2
+        for client in (partner, sales):
+            try:
+                message = await client.message()
+            except ConnectionClosed as closed:
+                assert (closed.rcvd.code, closed.rcvd.reason) == (4403, ACCESS_CHANGED)
+            else:
+                raise AssertionError(f"still open, got {message}")
+        await vp.ws.send(json.dumps({"type": "ping"}))
+        pong = json.loads(await asyncio.wait_for(vp.ws.recv(), 5))
+        assert pong["type"] == "pong"  # unchanged: still served
+    # A new connection of the deactivated user is refused outright.
+    async with connect(server.ws_url, subprotocols=[PROTOCOL]) as ws:
+        await ws.send(
+            json.dumps({"type": "connection_init", "payload": {"token": tokens["partner"]}})
+        )
+        try:
+            await asyncio.wait_for(ws.recv(), 5)
+        except ConnectionClosed as closed:
+            assert closed.rcvd.code == 4403
+        else:
+            raise AssertionError("a deactivated user's connection was accepted")
