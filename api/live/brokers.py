@@ -79,25 +79,63 @@ class RedisBroker:
 
 
 class PostgresBroker:
-    """PostgreSQL LISTEN/NOTIFY on one dedicated asyncpg connection."""
+    """PostgreSQL LISTEN/NOTIFY on one dedicated asyncpg connection, opened again when lost (a
+    database restart, a failover); meanwhile the hubs' polling carries the events."""
+
+    RECONNECT_SECONDS = 1.0
 
     def __init__(self, url: str) -> None:
         self._dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         self._connection = None
+        self._on_wake: Callable[[], None] | None = None
         self._lock = asyncio.Lock()
+        self._reconnecting: asyncio.Task | None = None
+        self._closed = False
 
     async def start(self, on_wake: Callable[[], None]) -> None:
+        self._on_wake = on_wake
+        await self._connect()
+
+    async def _connect(self) -> None:
         import asyncpg
 
-        self._connection = await asyncpg.connect(self._dsn)
-        await self._connection.add_listener(CHANNEL, lambda *_: on_wake())
+        connection = await asyncpg.connect(self._dsn)
+        await connection.add_listener(CHANNEL, lambda *_: self._on_wake())
+        connection.add_termination_listener(self._lost)
+        self._connection = connection
+
+    def _lost(self, _connection) -> None:
+        if not self._closed and self._reconnecting is None:
+            self._reconnecting = asyncio.get_running_loop().create_task(
+                self._reconnect(), name="postgres-broker-reconnect"
+            )
+
+    async def _reconnect(self) -> None:
+        while not self._closed:
+            await asyncio.sleep(self.RECONNECT_SECONDS)
+            try:
+                await self._connect()
+            except Exception as e:  # still down: try again
+                log.warning("postgres broker: reconnecting failed (%s)", e)
+                continue
+            self._reconnecting = None
+            self._on_wake()  # events of the gap: look now rather than at the next poll
+            return
 
     async def publish(self, position: int) -> None:
+        connection = self._connection
+        if connection is None or connection.is_closed():
+            return  # reconnecting; the other processes' polls find the events meanwhile
         async with self._lock:
-            await self._connection.execute("SELECT pg_notify($1, $2)", CHANNEL, str(position))
+            await connection.execute("SELECT pg_notify($1, $2)", CHANNEL, str(position))
 
     async def close(self) -> None:
-        if self._connection is not None:
+        self._closed = True
+        if self._reconnecting is not None:
+            self._reconnecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reconnecting
+        if self._connection is not None and not self._connection.is_closed():
             await self._connection.close()
 
 
