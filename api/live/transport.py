@@ -8,6 +8,7 @@ fresh connection params and resume with `after`, so nothing is missed.
 """
 
 import asyncio
+import contextlib
 import json
 from datetime import datetime
 
@@ -41,11 +42,16 @@ class TransportHandler(BaseGraphQLTransportWSHandler):
         return self.context.actor
 
     async def access_changed(self) -> None:
-        await self.websocket.close(code=4403, reason=ACCESS_CHANGED)
+        await self._close(ACCESS_CHANGED)
 
     async def _close_at(self, expires_at: datetime) -> None:
         await asyncio.sleep(max(0.0, (expires_at - utcnow()).total_seconds()))
-        await self.websocket.close(code=4403, reason=TOKEN_EXPIRED)
+        await self._close(TOKEN_EXPIRED)
+
+    async def _close(self, reason: str) -> None:
+        # The client may be leaving at the same moment: closing a closed socket is no error.
+        with contextlib.suppress(RuntimeError, OSError, WebSocketDisconnect):
+            await self.websocket.close(code=4403, reason=reason)
 
     async def shutdown(self) -> None:
         self.view.viewer_watch.forget(self)

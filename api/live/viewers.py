@@ -3,8 +3,8 @@
 A connection is authenticated once, at connection_init, and its subscriptions check each event
 against the Actor read then. A user deactivated, moved to another department or given other
 roles afterwards would keep that old reach for as long as the socket stays open. So the
-viewers of open connections are read again every RECHECK_SECONDS (once per user, not per
-connection); a connection whose viewer is gone or changed is closed with 4403 and reconnects
+viewers of open connections are read again every RECHECK_SECONDS (four statements for all of
+them); a connection whose viewer is gone or changed is closed with 4403 and reconnects
 with its new reach (and `after`, so it misses nothing).
 """
 
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.live.hub import BACKGROUND
 from domain.access import Actor
-from domain.store.actors import load_actor
+from domain.store.actors import load_actors
 from domain.store.db import create_sessionmaker
 
 RECHECK_SECONDS = 60.0
@@ -57,10 +57,7 @@ class ViewerWatch:
         viewers = {c: c.viewer() for c in self._connections}
         viewers = {c: actor for c, actor in viewers.items() if actor is not None}
         async with self._sessions() as session:
-            current = {
-                user_id: await load_actor(session, user_id)
-                for user_id in {actor.user_id for actor in viewers.values()}
-            }
+            current = await load_actors(session, {actor.user_id for actor in viewers.values()})
         changed = [c for c, actor in viewers.items() if current[actor.user_id] != actor]
         for connection in changed:
             self.forget(connection)

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.access import Role
 from domain.plans import Granularity, OwnerKind, PlanStatus
-from domain.store.actors import load_actor
+from domain.store.actors import load_actor, load_actors
 from domain.store.db import create_sessionmaker
 from domain.store.demo import LOGINS, is_empty, load_demo
 from domain.store.tables import (
@@ -135,6 +135,20 @@ async def test_an_inactive_user_does_not_act(demo):
     async with create_sessionmaker(demo)() as session:
         assert await load_actor(session, user.id) is None
         assert await load_actor(session, 10**9) is None
+
+
+async def test_many_users_load_as_actors_in_four_statements_exactly_as_one_by_one(
+    demo, count_statements
+):
+    async with create_sessionmaker(demo)() as session:
+        ids = list((await session.execute(select(AppUser.id))).scalars())
+        one_by_one = {uid: await load_actor(session, uid) for uid in ids}
+    async with create_sessionmaker(demo)() as session:
+        with count_statements() as counter:
+            together = await load_actors(session, [*ids, 10**9])
+    assert together == {**one_by_one, 10**9: None}
+    assert len(ids) == len(LOGIN_NAMES) and all(together[uid] is not None for uid in ids)
+    assert len([s for s in counter.statements if s.startswith("SELECT")]) == 4
 
 
 async def sums_by_parent(engine: AsyncEngine, child_kind: OwnerKind) -> dict:
