@@ -4,9 +4,20 @@ import base64
 import binascii
 import json
 
+# The largest key a BIGINT column holds: a larger number names nothing, and must not reach a
+# database driver (which would fail with its own message instead of "not found").
+MAX_KEY = 2**63 - 1
+
 
 class BadId(ValueError):
     """An id or cursor that this server did not make."""
+
+
+def parse_key(text: str) -> int:
+    """A key as this server writes it (decimal digits, at most MAX_KEY); ValueError otherwise."""
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_KEY:
+        raise ValueError(f"not a key: {text!r}")
+    return int(text)
 
 
 def to_global_id(type_name: str, pk: int) -> str:
@@ -17,7 +28,7 @@ def from_global_id(global_id: str) -> tuple[str, int]:
     """(type name, primary key) of a global id; BadId when it is not one of ours."""
     try:
         type_name, _, pk = base64.b64decode(global_id, validate=True).decode().partition(":")
-        return type_name, int(pk)
+        return type_name, parse_key(pk)
     except (binascii.Error, UnicodeDecodeError, ValueError) as e:
         raise BadId(f"not a valid id: {global_id!r}") from e
 

@@ -28,7 +28,11 @@ from domain.orders.lifecycle import OrderStatus
 from domain.plan_access import PlanOwner, may_read_plan
 from domain.plans import OwnerKind, PlanStatus
 
-CURSOR_HELP = "Resume after this cursor (the `cursor` of the last event you received)."
+CURSOR_HELP = (
+    "Resume after this cursor (the `cursor` of the last event you received). A cursor this "
+    "server did not send, or one beyond its last event (after a restore), is refused with code "
+    "BAD_CURSOR: subscribe without `after` and reload."
+)
 
 # Event streams of documents with approval chains, and their document types.
 APPROVAL_STREAMS = {

@@ -9,22 +9,35 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from api.context import event_loaders
+from api.ids import parse_key
 from api.live.hub import EventRecord, Interest, Subscriber, SubscriberTooSlow, read_after
 from api.live.shared_answers import current_operation
 from api.loaders import Loaders, ReadDB
+from domain.store.sequencer import last_position
 
 REPLAY_BATCH = 500
 
 
-def parse_cursor(after: str | None) -> int | None:
+BAD_CURSOR = {"code": "BAD_CURSOR"}
+
+
+async def parse_cursor(context, after: str | None) -> int | None:
+    """The event position `after` names; refused unless this server could have sent it."""
     if after is None:
         return None
     try:
-        position = int(after)
+        position = parse_key(after)
     except ValueError as e:
-        raise GraphQLError("`after` must be a cursor received from this subscription") from e
-    if position < 0:
-        raise GraphQLError("`after` must be a cursor received from this subscription")
+        raise GraphQLError(
+            "`after` must be a cursor received from this subscription", extensions=BAD_CURSOR
+        ) from e
+    if position > await last_position(context.engine):
+        # Never sent by this server (or its event table was restored to an earlier state):
+        # following from there would skip every live event until positions caught up.
+        raise GraphQLError(
+            "`after` is beyond the last event: subscribe without it and reload what you show",
+            extensions=BAD_CURSOR,
+        )
     return position
 
 
@@ -36,7 +49,7 @@ async def follow(
     Over our websocket transport, an event whose answer another subscriber of the same group
     has already made is sent from here instead (api.live.shared_answers)."""
     context = info.context
-    last = parse_cursor(after)
+    last = await parse_cursor(context, after)
     sharing = current_operation.get()
     # Register before replaying: anything committed meanwhile is queued, and feed() drops what
     # the replay already delivered.

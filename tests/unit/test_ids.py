@@ -36,11 +36,22 @@ def test_global_ids_of_different_types_with_the_same_key_differ():
         base64.b64encode(b"Company:1:2").decode(),
         base64.b64encode(b"\xff\xfe:1").decode(),  # not UTF-8
         "Q29tcGFueTox\u00e9",  # non-ASCII
+        base64.b64encode(b"Company:" + b"9" * 25).decode(),  # beyond any BIGINT key
+        base64.b64encode(b"Company:9223372036854775808").decode(),  # 2**63
+        base64.b64encode(b"Company:-1").decode(),
+        base64.b64encode(b"Company: 1").decode(),
+        base64.b64encode(b"Company:1_0").decode(),
+        base64.b64encode("Company:\u0661".encode()).decode(),  # an Arabic-Indic digit one
     ],
 )
 def test_a_string_that_is_not_one_of_our_ids_is_a_bad_id(garbage):
     with pytest.raises(BadId):
         from_global_id(garbage)
+
+
+def test_the_largest_bigint_key_is_still_an_id():
+    largest = to_global_id("SalesOrder", 2**63 - 1)
+    assert from_global_id(largest) == ("SalesOrder", 2**63 - 1)
 
 
 def test_pk_of_accepts_only_the_named_types():
