@@ -4,6 +4,7 @@ from datetime import date
 from typing import Annotated
 
 import strawberry
+from graphql import GraphQLError
 from sqlalchemy import select
 from strawberry.types import Info
 
@@ -97,7 +98,7 @@ class Query:
     )
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
         if len(ids) > MAX_NODES:
-            raise ValueError(f"at most {MAX_NODES} ids per call")
+            raise GraphQLError(f"at most {MAX_NODES} ids per call")
         return [await load_node(info, i) for i in ids]
 
     @strawberry.field(description="The authenticated user.")

@@ -1,6 +1,11 @@
 """The schema: Query, Mutation and the limits every operation passes before it runs."""
 
+from decimal import Decimal
+
 import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+from strawberry.schema.config import StrawberryConfig
 
 from api.auth import RequireAuthentication
 from api.context import OperationReads
@@ -22,6 +27,7 @@ from api.types.customers import Customer
 from api.types.orders import SalesOrder, SalesOrderLine
 from api.types.organisation import Company, Department, Salesperson, User
 from api.types.plans import SalesPlan, SalesPlanLine
+from api.types.scalars import BOUNDED_DECIMAL
 from api.types.shipments import SalesReturn, Shipment
 from api.types.stock import StockIn
 
@@ -39,6 +45,16 @@ class Mutation(
     ReturnMutations,
 ):
     """Every business action, named noun first (salesPlanCreate, salesPlanSubmit, ...)."""
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """Raised while resolving a field by something other than a deliberate GraphQLError (input
+    coercion errors carry no path and keep their message)."""
+    return (
+        error.path is not None
+        and error.original_error is not None
+        and not isinstance(error.original_error, GraphQLError)
+    )
 
 
 schema = strawberry.Schema(
@@ -62,11 +78,15 @@ schema = strawberry.Schema(
         SalesReturn,
         StockIn,
     ],
+    config=StrawberryConfig(scalar_map={Decimal: BOUNDED_DECIMAL}),
     extensions=[
         # Limits first: an operation over them is refused before anything else runs.
         OperationLimits,
         RequireAuthentication,
         OperationReads,
+        # An unexpected failure (a bug, the database) is logged in full and answered with a
+        # plain "Unexpected error.": never a driver message or SQL.
+        lambda: MaskErrors(should_mask_error=is_unexpected),
     ],
 )
 

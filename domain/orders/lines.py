@@ -11,6 +11,9 @@ MONEY_STEP = Decimal("0.01")
 QUANTITY_STEP = Decimal("0.001")
 MAX_LINES_PER_ORDER = 200
 MAX_QUANTITY = Decimal("1000000000")
+# A line's amount; with MAX_LINES_PER_ORDER lines an order's total still fits NUMERIC(18, 2)
+# (and a scaled 64-bit integer on SQLite) with room for sums over many orders.
+MAX_LINE_AMOUNT = Decimal("10000000000000")
 
 
 def money(value: Decimal) -> Decimal:
@@ -86,6 +89,15 @@ def validate_order_lines(
                 DomainError(
                     ErrorCode.INVALID,
                     "unitPrice must be ≥ 0 with at most 2 decimals",
+                    (*at, "unitPrice"),
+                )
+            )
+            continue
+        if d.quantity * price >= MAX_LINE_AMOUNT:
+            errors.append(
+                DomainError(
+                    ErrorCode.INVALID,
+                    f"quantity × unitPrice must be less than {MAX_LINE_AMOUNT:,}",
                     (*at, "unitPrice"),
                 )
             )
