@@ -1,5 +1,6 @@
 """Live plan events over graphql-transport-ws: in order, scoped, resumable without gaps."""
 
+import api.subscriptions
 from tests.api.live_client import live, token_of
 from tests.api.plans_helpers import plan_id, transition
 
@@ -120,6 +121,26 @@ async def test_the_general_manager_is_told_when_a_step_becomes_theirs(
         task = (await client.next_data())["approvalTaskAssigned"]
     assert task["stepName"] == "General manager"
     assert task["document"] == {"id": pid, "status": "SUBMITTED"}
+
+
+async def test_an_event_whose_resolution_fails_unexpectedly_says_so_without_details(
+    live_demo, server, settings, client_for, monkeypatch
+):
+    async def broken(info, document_type, pk):
+        raise RuntimeError("numeric field overflow [SQL: SELECT * FROM sales_plan]")
+
+    monkeypatch.setattr(api.subscriptions, "load_document", broken)
+    vp = await client_for("vp")
+    pid = await plan_id(live_demo, "status = 'SUBMITTED' AND owner_kind = 'COMPANY'")
+    async with live(server.ws_url, await token_of(live_demo, settings, "gm")) as client:
+        await client.subscribe(TASKS)
+        await vp.execute(transition("Approve"), {"input": {"id": pid}})
+        message = await client.message()
+    payload = message["payload"]
+    assert payload["data"]["approvalTaskAssigned"]["document"] is None
+    assert [(e["message"], e["path"]) for e in payload["errors"]] == [
+        ("Unexpected error.", ["approvalTaskAssigned", "document"])
+    ]
 
 
 async def test_per_plan_order_survives_rapid_transitions(live_demo, server, settings, client_for):
