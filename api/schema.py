@@ -1,4 +1,5 @@
-"""The schema: Query, Mutation and the limits every operation passes before it runs."""
+"""The schema: Query, Mutation, Subscription, the limits every operation passes before it runs,
+and how unexpected errors are answered."""
 
 from decimal import Decimal
 
