@@ -51,6 +51,9 @@ async def follow(
     context = info.context
     last = await parse_cursor(context, after)
     sharing = current_operation.get()
+    # The loaders this operation got for its setup (api.context.OperationReads) are not used
+    # again: each event brings its own. Let them go rather than keep them as long as it lives.
+    event_loaders.set(None)
     # Register before replaying: anything committed meanwhile is queued, and feed() drops what
     # the replay already delivered.
     subscriber = context.hub.subscribe(interest)
