@@ -15,9 +15,17 @@ class BadId(ValueError):
 
 def parse_key(text: str) -> int:
     """A key as this server writes it (decimal digits, at most MAX_KEY); ValueError otherwise."""
-    if not (text.isascii() and text.isdigit()) or int(text) > MAX_KEY:
+    if not (text.isascii() and text.isdigit()):
         raise ValueError(f"not a key: {text!r}")
-    return int(text)
+    return bounded_key(int(text))
+
+
+def bounded_key(value: object) -> int:
+    """An integer a BIGINT column could hold; ValueError otherwise (a larger one would fail in
+    the database driver instead of meaning "no such row")."""
+    if type(value) is not int or abs(value) > MAX_KEY:
+        raise ValueError(f"not a key: {value!r}")
+    return value
 
 
 def to_global_id(type_name: str, pk: int) -> str:

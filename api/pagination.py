@@ -17,7 +17,7 @@ from graphql import GraphQLError
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from api.ids import MAX_KEY, BadId, decode_cursor, encode_cursor
+from api.ids import BadId, bounded_key, decode_cursor, encode_cursor
 
 T = TypeVar("T")
 
@@ -126,13 +126,13 @@ class SortOrder:
         if python_type is date:
             return date.fromisoformat(value)
         if python_type is int:
-            return _bounded(value)
+            return bounded_key(value)
         return python_type(value)
 
     def beyond(self, key: tuple, descending: bool) -> ColumnElement[bool]:
         """Rows strictly after `key` in the given direction."""
         try:
-            value, pk = self._typed(key[0]), _bounded(key[1])
+            value, pk = self._typed(key[0]), bounded_key(key[1])
         except (TypeError, ValueError) as e:
             raise GraphQLError("not a valid cursor for this list") from e
         if self.column is self.id_column:
@@ -145,13 +145,6 @@ class SortOrder:
         if descending:
             return [self.column.desc(), self.id_column.desc()]
         return [self.column.asc(), self.id_column.asc()]
-
-
-def _bounded(value) -> int:
-    """An integer a BIGINT column could hold (a larger one would fail in the driver)."""
-    if type(value) is not int or abs(value) > MAX_KEY:
-        raise ValueError(f"not a key: {value!r}")
-    return value
 
 
 def page_statement(

@@ -3,8 +3,8 @@
 A connection is authenticated once, at connection_init, and its subscriptions check each event
 against the Actor read then. A user deactivated, moved to another department or given other
 roles afterwards would keep that old reach for as long as the socket stays open. So the
-viewers of open connections are read again every RECHECK_SECONDS (four statements for all of
-them); a connection whose viewer is gone or changed is closed with 4403 and reconnects
+viewers of open connections are read again every RECHECK_SECONDS (at most four statements for
+all of them); a connection whose viewer is gone or changed is closed with 4403 and reconnects
 with its new reach (and `after`, so it misses nothing).
 """
 

@@ -19,8 +19,8 @@ async def load_actor(session: AsyncSession, user_id: int) -> Actor | None:
 
 
 async def load_actors(session: AsyncSession, user_ids: Iterable[int]) -> dict[int, Actor | None]:
-    """Each of these users as an Actor, or None where inactive or unknown; four statements for
-    any number of users."""
+    """Each of these users as an Actor, or None where inactive or unknown; at most four
+    statements for any number of users."""
     wanted = set(user_ids)
     result: dict[int, Actor | None] = dict.fromkeys(wanted)
     if not wanted:
@@ -57,10 +57,14 @@ async def load_actors(session: AsyncSession, user_ids: Iterable[int]) -> dict[in
         company_of_department[department.id] = department.company_id
         if department.manager_user_id is not None:
             managed_by.setdefault(department.manager_user_id, department.id)
-    # Staff without a department (VP, planner, ...) work for the (first) company.
-    first_company = (
-        await session.execute(select(Company.id).order_by(Company.id).limit(1))
-    ).scalar_one_or_none()
+    first_company = None
+    if any(
+        u.customer_id is None and u.id not in salespeople and u.id not in managed_by for u in users
+    ):
+        # Staff without a department (VP, planner, ...) work for the (first) company.
+        first_company = (
+            await session.execute(select(Company.id).order_by(Company.id).limit(1))
+        ).scalar_one_or_none()
     for user in users:
         salesperson = salespeople.get(user.id)
         department_id = salesperson.department_id if salesperson else managed_by.get(user.id)

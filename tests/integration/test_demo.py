@@ -149,6 +149,13 @@ async def test_many_users_load_as_actors_in_four_statements_exactly_as_one_by_on
     assert together == {**one_by_one, 10**9: None}
     assert len(ids) == len(LOGIN_NAMES) and all(together[uid] is not None for uid in ids)
     assert len([s for s in counter.statements if s.startswith("SELECT")]) == 4
+    # Users who all belong to a department or a customer need no company lookup.
+    async with create_sessionmaker(demo)() as session:
+        logins = {"sales", "partner"}
+        placed = [uid for uid in ids if together[uid].login in logins]
+        with count_statements() as counter:
+            assert await load_actors(session, placed) == {uid: together[uid] for uid in placed}
+    assert len([s for s in counter.statements if s.startswith("SELECT")]) == 3
 
 
 async def sums_by_parent(engine: AsyncEngine, child_kind: OwnerKind) -> dict:
