@@ -15,6 +15,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+import domain.services  # noqa: F401  (registers every command handler)
 from api.auth import AuthenticationFailed, authenticate, bearer_token
 from api.context import Context
 from api.idempotency import IdempotencyMiddleware
@@ -24,6 +25,7 @@ from api.live.transport import TransportHandler
 from api.live.viewers import ViewerWatch
 from api.schema import schema
 from domain.config import Settings, get_settings
+from domain.services.pipeline import UseCases
 from domain.store.db import create_engine
 from domain.tokens import token_expiry
 
@@ -35,7 +37,12 @@ class GraphQLView(GraphQL):
     graphql_transport_ws_handler_class = TransportHandler
 
     def __init__(
-        self, engine: AsyncEngine, settings: Settings, hub: EventHub, viewer_watch: ViewerWatch
+        self,
+        engine: AsyncEngine,
+        settings: Settings,
+        hub: EventHub,
+        viewer_watch: ViewerWatch,
+        use_cases: UseCases,
     ) -> None:
         super().__init__(
             schema,
@@ -53,9 +60,17 @@ class GraphQLView(GraphQL):
         self.settings = settings
         self.hub = hub
         self.viewer_watch = viewer_watch
+        self.use_cases = use_cases
 
     async def get_context(self, request, response) -> Context:
-        context = Context(self.engine, self.settings, actor=None, request=request, hub=self.hub)
+        context = Context(
+            self.engine,
+            self.settings,
+            actor=None,
+            request=request,
+            hub=self.hub,
+            use_cases=self.use_cases,
+        )
         if self.is_websocket_request(request):
             return context  # authenticated in on_ws_connect, from connection_init
         context.response = response
@@ -104,6 +119,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
 
     hub = EventHub(engine, broker_for(settings.event_broker_url))
     viewer_watch = ViewerWatch(engine)
+    # Every business action runs here; a commit with events wakes this process's hub at once.
+    use_cases = UseCases(engine, on_commit=hub.committed)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette):
@@ -117,7 +134,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             if owns_engine:
                 await engine.dispose()
 
-    view = GraphQLView(engine, settings, hub, viewer_watch)
+    view = GraphQLView(engine, settings, hub, viewer_watch, use_cases)
     app = Starlette(
         routes=[
             Route("/healthz", healthz),
@@ -133,4 +150,5 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.settings = settings
     app.state.hub = hub
     app.state.viewer_watch = viewer_watch
+    app.state.use_cases = use_cases
     return app

@@ -36,6 +36,7 @@ class Context:
     connection_params: dict | None = None  # websocket connection_init payload
     token_expires_at: datetime | None = None  # websockets: the connection ends then
     hub: Any = None  # api.live.hub.EventHub of this process
+    use_cases: Any = None  # domain.services.pipeline.UseCases: runs every mutation's command
     db: ReadDB = field(init=False)
     _loaders: Loaders | None = field(default=None, init=False)
 

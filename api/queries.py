@@ -10,9 +10,8 @@ from strawberry.types import Info
 
 from api.ids import BadId, from_global_id, pk_of
 from api.loaders.execution import execution_report
-from api.mutations.approval_policies import policy_type
 from api.pagination import Connection, PageLimits, PageRequest
-from api.types.approval import ApprovalPolicy
+from api.types.approval import ApprovalPolicy, policy_type
 from api.types.catalogue import Product
 from api.types.customers import CUSTOMERS_DESCRIPTION, Customer, PriceFloor, customer_pages
 from api.types.documents import load_document
@@ -32,7 +31,7 @@ from api.types.organisation import (
 from api.types.plans import PLANS_DESCRIPTION, SalesPlan, plans_of
 from api.types.stock import STOCK_PAGES, StockBalance, StockIn, StockInStatusEnum
 from api.types.viewer import Viewer
-from domain.approval import DocumentType
+from domain.approvals.chains import DocumentType
 from domain.store.approvals import load_policy
 from domain.store.db import create_sessionmaker
 from domain.store.tables import ApprovalPolicy as ApprovalPolicyRow

@@ -15,18 +15,20 @@ from strawberry.types import Info
 
 from api.ids import pk_of
 from api.live.follow import follow
-from api.live.hub import EventRecord, Interest
+from api.live.hub import Interest
 from api.types.documents import load_document
 from api.types.node import Node
 from api.types.orders import OrderStatusEnum, SalesOrder
 from api.types.organisation import User
 from api.types.plans import PlanStatusEnum, SalesPlan
 from domain.access import Actor
-from domain.approval import DocumentType
-from domain.orders.access import OrderOwner, may_read_order
-from domain.orders.lifecycle import OrderStatus
-from domain.plan_access import PlanOwner, may_read_plan
-from domain.plans import OwnerKind, PlanStatus
+from domain.approvals.chains import DocumentType
+from domain.events import ApprovalRouting
+from domain.orders.access import may_read_order
+from domain.orders.events import SalesOrderEvent
+from domain.plans.access import may_read_plan
+from domain.plans.events import SalesPlanEvent
+from domain.store.events.reader import EventRecord
 
 CURSOR_HELP = (
     "Resume after this cursor (the `cursor` of the last event you received). A cursor this "
@@ -100,71 +102,41 @@ class ApprovalTaskAssignment:
         return await load_document(info, self.document_type, self.document_pk)
 
 
-def plan_owner(payload: dict) -> PlanOwner | None:
-    try:
-        return PlanOwner(
-            OwnerKind(payload["ownerKind"]),
-            payload["companyId"],
-            payload.get("departmentId"),
-            payload.get("salespersonId"),
-        )
-    except (KeyError, ValueError):
-        return None
-
-
-def is_status_change(record: EventRecord) -> bool:
-    return record.payload.get("to") is not None and record.payload.get(
-        "from"
-    ) != record.payload.get("to")
-
-
 def plan_change(record: EventRecord) -> SalesPlanStatusChange:
-    before = record.payload.get("from")
+    event: SalesPlanEvent = record.event
     return SalesPlanStatusChange(
         actor_pk=record.actor_id,
         plan_pk=record.document_id,
         cursor=str(record.position),
         sequence=record.sequence,
-        action=record.type,
-        from_status=PlanStatus(before) if before else None,
-        to_status=PlanStatus(record.payload["to"]),
+        action=event.action,
+        from_status=event.from_status,
+        to_status=event.to_status,
         occurred_at=record.occurred_at,
     )
 
 
-def order_owner(payload: dict) -> OrderOwner | None:
-    try:
-        return OrderOwner(
-            payload["companyId"],
-            payload["customerId"],
-            payload["departmentId"],
-            payload["salespersonId"],
-        )
-    except KeyError:
-        return None
-
-
 def order_change(record: EventRecord) -> OrderStatusChange:
-    before = record.payload.get("from")
+    event: SalesOrderEvent = record.event
     return OrderStatusChange(
         order_pk=record.document_id,
         cursor=str(record.position),
         sequence=record.sequence,
-        action=record.type,
-        from_status=OrderStatus(before) if before else None,
-        to_status=OrderStatus(record.payload["to"]),
-        actor_kind=record.payload.get("actorKind", "STAFF"),
+        action=event.action,
+        from_status=event.from_status,
+        to_status=event.to_status,
+        actor_kind=event.actor_kind.value,
         occurred_at=record.occurred_at,
     )
 
 
 def assigned_to(actor: Actor, record: EventRecord) -> bool:
-    payload = record.payload
-    if not payload.get("currentStep"):
+    """The event makes a step of its document's chain the actor's to decide."""
+    event = record.event
+    if not isinstance(event, ApprovalRouting) or not event.routes_a_task:
         return False
-    role = payload.get("assigneeRole")
-    return actor.user_id in payload.get("assignees", []) or (
-        role is not None and role in {r.value for r in actor.roles}
+    return actor.user_id in (event.assignees or ()) or (
+        event.assignee_role is not None and event.assignee_role in {r.value for r in actor.roles}
     )
 
 
@@ -197,12 +169,11 @@ class Subscription:
                 raise GraphQLError("No such customer.", extensions=NOT_FOUND)
 
         def accepts(record: EventRecord) -> bool:
-            owner = order_owner(record.payload)
+            event: SalesOrderEvent = record.event
             return (
-                is_status_change(record)
-                and owner is not None
-                and (customer_pk is None or owner.customer_id == customer_pk)
-                and may_read_order(actor, owner)
+                event.changes_status
+                and (customer_pk is None or event.customer_id == customer_pk)
+                and may_read_order(actor, event.owner)
             )
 
         interest = Interest(accepts, frozenset({"SalesOrder"}), stream)
@@ -225,8 +196,8 @@ class Subscription:
             stream = f"SalesPlan:{pk}"
 
         def accepts(record: EventRecord) -> bool:
-            owner = plan_owner(record.payload)
-            return is_status_change(record) and owner is not None and may_read_plan(actor, owner)
+            event: SalesPlanEvent = record.event
+            return event.changes_status and may_read_plan(actor, event.owner)
 
         interest = Interest(accepts, frozenset({"SalesPlan"}), stream)
         async for change in follow(info, interest, after, plan_change):
@@ -249,7 +220,7 @@ class Subscription:
                 document_type=APPROVAL_STREAMS[record.stream_type],
                 document_pk=record.document_id,
                 cursor=str(record.position),
-                step_name=record.payload["currentStep"],
+                step_name=record.event.current_step,
                 occurred_at=record.occurred_at,
             )
 

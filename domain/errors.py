@@ -1,5 +1,6 @@
 """Business error codes: every refused action is one of these, returned as data in a payload."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -36,3 +37,14 @@ class DomainRefusal(Exception):
     def __init__(self, *errors: DomainError) -> None:
         super().__init__("; ".join(e.message for e in errors))
         self.errors = list(errors)
+
+
+def refuse(code: ErrorCode, message: str, *field: str) -> DomainRefusal:
+    """A refusal of one error, to raise: `raise refuse(ErrorCode.FORBIDDEN, "...", "input", "id")`."""
+    return DomainRefusal(DomainError(code, message, tuple(field) if field else None))
+
+
+def refuse_if_any(errors: Sequence[DomainError]) -> None:
+    """Raise the collected errors, if there are any."""
+    if errors:
+        raise DomainRefusal(*errors)

@@ -16,27 +16,28 @@ CHANNEL = "salesplan_events"
 log = logging.getLogger(__name__)
 
 
+# Called with the highest position a process published, or None for "look anyway".
+Wake = Callable[[int | None], None]
+
+
 class Broker(Protocol):
-    async def start(self, on_wake: Callable[[], None]) -> None: ...
+    async def start(self, on_wake: Wake) -> None: ...
     async def publish(self, position: int) -> None: ...
     async def close(self) -> None: ...
 
 
 class InProcessBroker:
-    """One process (the embedded default): a publish wakes this process's hub directly."""
+    """One process (the embedded default): there is nobody else to wake; the hub that published
+    has woken its own reader already."""
 
-    def __init__(self) -> None:
-        self._on_wake: Callable[[], None] | None = None
-
-    async def start(self, on_wake: Callable[[], None]) -> None:
-        self._on_wake = on_wake
+    async def start(self, on_wake: Wake) -> None:
+        pass
 
     async def publish(self, position: int) -> None:
-        if self._on_wake is not None:
-            self._on_wake()
+        pass
 
     async def close(self) -> None:
-        self._on_wake = None
+        pass
 
 
 class RedisBroker:
@@ -49,7 +50,7 @@ class RedisBroker:
         self._pubsub = self._client.pubsub(ignore_subscribe_messages=True)
         self._task: asyncio.Task | None = None
 
-    async def start(self, on_wake: Callable[[], None]) -> None:
+    async def start(self, on_wake: Wake) -> None:
         await self._pubsub.subscribe(CHANNEL)
 
         async def listen() -> None:
@@ -57,7 +58,7 @@ class RedisBroker:
                 try:
                     message = await self._pubsub.get_message(timeout=5.0)
                     if message is not None:
-                        on_wake()
+                        on_wake(position_of(message["data"]))
                 except asyncio.CancelledError:
                     raise
                 except Exception:  # reconnects on the next call; the hub's poll covers the gap
@@ -87,12 +88,12 @@ class PostgresBroker:
     def __init__(self, url: str) -> None:
         self._dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         self._connection = None
-        self._on_wake: Callable[[], None] | None = None
+        self._on_wake: Wake | None = None
         self._lock = asyncio.Lock()
         self._reconnecting: asyncio.Task | None = None
         self._closed = False
 
-    async def start(self, on_wake: Callable[[], None]) -> None:
+    async def start(self, on_wake: Wake) -> None:
         self._on_wake = on_wake
         await self._connect()
 
@@ -100,7 +101,9 @@ class PostgresBroker:
         import asyncpg
 
         connection = await asyncpg.connect(self._dsn)
-        await connection.add_listener(CHANNEL, lambda *_: self._on_wake())
+        await connection.add_listener(
+            CHANNEL, lambda _conn, _pid, _channel, payload: self._on_wake(position_of(payload))
+        )
         connection.add_termination_listener(self._lost)
         self._connection = connection
 
@@ -119,7 +122,7 @@ class PostgresBroker:
                 log.warning("postgres broker: reconnecting failed (%s)", e)
                 continue
             self._reconnecting = None
-            self._on_wake()  # events of the gap: look now rather than at the next poll
+            self._on_wake(None)  # events of the gap: look now rather than at the next poll
             return
 
     async def publish(self, position: int) -> None:
@@ -137,6 +140,14 @@ class PostgresBroker:
                 await self._reconnecting
         if self._connection is not None and not self._connection.is_closed():
             await self._connection.close()
+
+
+def position_of(data: bytes | str) -> int | None:
+    """The position in a wake-up message; None (look anyway) when it is not one."""
+    try:
+        return int(data)
+    except (TypeError, ValueError):
+        return None
 
 
 def broker_for(url: str | None) -> Broker:

@@ -10,10 +10,11 @@ from strawberry.types import Info
 
 from api.context import event_loaders
 from api.ids import parse_key
-from api.live.hub import EventRecord, Interest, Subscriber, SubscriberTooSlow, read_after
+from api.live.hub import Interest, Subscriber, SubscriberTooSlow
 from api.live.shared_answers import current_operation
 from api.loaders import Loaders, ReadDB
-from domain.store.sequencer import last_position
+from domain.store.events.reader import EventRecord, read_after
+from domain.store.events.sequencer import last_position
 
 REPLAY_BATCH = 500
 
@@ -80,7 +81,13 @@ async def feed(
     """The stored events after `last` that `interest` accepts, then the live ones after them."""
     if last is not None:
         while True:
-            stored = await read_after(context.engine, last, REPLAY_BATCH, interest)
+            stored = await read_after(
+                context.engine,
+                last,
+                REPLAY_BATCH,
+                stream=interest.stream,
+                stream_types=interest.stream_types,
+            )
             for record in stored:
                 last = record.position
                 if interest.accepts(record):

@@ -12,57 +12,18 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.live.brokers import Broker
-from domain.store import outbox
-from domain.store.sequencer import assign_positions, last_position
-from domain.store.tables import Event
+from domain.store.events.reader import EventRecord, read_after
+from domain.store.events.sequencer import assign_positions, last_position
 
 POLL_SECONDS = 1.0
 BACKGROUND = "event_hub"  # execution option on the hub's statements
 READ_BATCH = 500
 QUEUE_LIMIT = 10_000  # a subscriber this far behind is cut off and told to resume from its cursor
-events = Event.__table__
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class EventRecord:
-    """A committed, positioned event as subscribers see it."""
-
-    position: int
-    stream: str
-    sequence: int
-    type: str
-    actor_id: int | None
-    payload: dict
-    occurred_at: datetime
-    # The encoded answer to this event of each group of subscribers (api.live.shared_answers).
-    shared_payloads: dict = field(default_factory=dict, compare=False, repr=False)
-
-    @property
-    def stream_type(self) -> str:
-        return self.stream.partition(":")[0]
-
-    @property
-    def document_id(self) -> int:
-        return int(self.stream.partition(":")[2])
-
-    @classmethod
-    def from_row(cls, row) -> "EventRecord":
-        return cls(
-            row.position,
-            row.stream,
-            row.sequence,
-            row.type,
-            row.actor_id,
-            row.payload or {},
-            row.occurred_at,
-        )
 
 
 @dataclass(frozen=True)
@@ -120,7 +81,8 @@ class EventHub:
         self.engine = engine.execution_options(**{BACKGROUND: True})
         self.broker = broker
         self._subscribers: set[Subscriber] = set()
-        self._cursor = 0
+        self._cursor = 0  # the last position dispatched to subscribers
+        self._announced = 0  # the highest position known to exist
         self._commits = asyncio.Event()
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
@@ -135,16 +97,14 @@ class EventHub:
         # Events already committed before this process started are history, not live news.
         await assign_positions(self.engine)
         self._cursor = await last_position(self.engine)
+        self._announced = self._cursor
         await self.broker.start(self.wake)
-        outbox.commit_listeners.append(self.committed)
         self._tasks = [
             asyncio.create_task(self._sequencer(), name="event-sequencer"),
             asyncio.create_task(self._reader(), name="event-reader"),
         ]
 
     async def stop(self) -> None:
-        with contextlib.suppress(ValueError):
-            outbox.commit_listeners.remove(self.committed)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -156,17 +116,23 @@ class EventHub:
         """Follow from the current end of the table, as at start. For when the event table was
         rewritten under a running server (a restore; tests reloading their data)."""
         await assign_positions(self.engine)
-        self._cursor = await last_position(self.engine)
+        self._cursor = self._announced = await last_position(self.engine)
 
     def committed(self) -> None:
-        """A local unit of work committed events: sequence them now."""
+        """A local unit of work committed events: sequence them now. (Passed to the use-case
+        pipeline as its on-commit hook when the app is built.)"""
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._commits.set)
 
-    def wake(self) -> None:
-        """New positions exist (here or in another process): read them."""
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._wake.set)
+    def wake(self, position: int | None = None) -> None:
+        """Events up to `position` exist (None: look anyway). A position this process already
+        knows of is its own publication coming back from the broker: ignored, so a commit wakes
+        the reader once."""
+        if self._loop is None:
+            return
+        if position is not None and position <= self._announced:
+            return
+        self._loop.call_soon_threadsafe(self._wake.set)
 
     def subscribe(self, interest: Interest) -> Subscriber:
         subscriber = Subscriber(interest)
@@ -184,6 +150,7 @@ class EventHub:
             try:
                 highest = await assign_positions(self.engine)
                 if highest is not None:
+                    self._announced = max(self._announced, highest)
                     self._wake.set()
                     await self.broker.publish(highest)
             except asyncio.CancelledError:
@@ -215,18 +182,3 @@ class EventHub:
                 self._cursor = record.position
             if len(records) < READ_BATCH:
                 return
-
-
-async def read_after(
-    engine: AsyncEngine, position: int, limit: int, interest: Interest | None = None
-) -> list[EventRecord]:
-    """Positioned events after `position`, in order (of one stream type or stream, if given)."""
-    stmt = select(events).where(events.c.position > position)
-    if interest is not None:
-        if interest.stream is not None:
-            stmt = stmt.where(events.c.stream == interest.stream)
-        elif interest.stream_types is not None:
-            stmt = stmt.where(or_(*(events.c.stream.like(f"{t}:%") for t in interest.stream_types)))
-    stmt = stmt.order_by(events.c.position).limit(limit)
-    async with engine.connect() as conn:
-        return [EventRecord.from_row(row) for row in await conn.execute(stmt)]

@@ -21,7 +21,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Protocol
 
-from api.live.hub import EventRecord
+from domain.store.events.reader import EventRecord
 
 
 class PayloadSender(Protocol):

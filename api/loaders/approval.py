@@ -10,8 +10,8 @@ from api.loaders.reading import MAX_BATCH, ReadDB, TopLevelPages, by_id_loader
 from api.pagination import SortOrder
 from api.types.approval import ApprovalStep, ApprovalTask, HistoryEntry
 from domain.access import Actor
-from domain.approval import DocumentType, StepState
-from domain.store.outbox import stream_of
+from domain.approvals.chains import DocumentType, StepState
+from domain.events import stream_of
 from domain.store.tables import ApprovalStep as StepRow
 from domain.store.tables import Event as EventRow
 

@@ -25,9 +25,9 @@ from api.types.execution import (
 )
 from domain.orders.execution import ZERO_QTY, Delivery, Figures, LineFacts, line_figures, total
 from domain.orders.lifecycle import BOOKED_STATUSES, OrderStatus
-from domain.returns import ReturnStatus
-from domain.shipments import ShipmentStatus
-from domain.store.order_scoping import orders_visible_to
+from domain.orders.returns import ReturnStatus
+from domain.orders.shipments import ShipmentStatus
+from domain.store.orders.scoping import orders_visible_to
 from domain.store.tables import SalesOrder as OrderRow
 from domain.store.tables import SalesOrderLine as LineRow
 from domain.store.tables import SalesReturn as ReturnRow

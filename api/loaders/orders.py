@@ -1,5 +1,5 @@
 """Loaders for customers, price floors, sales orders, their lines, totals, execution figures,
-approval steps and history, scoped to what the viewer may read (domain.store.order_scoping)."""
+approval steps and history, scoped to what the viewer may read (domain.store.orders.scoping)."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -18,12 +18,12 @@ from api.types.catalogue import Product
 from api.types.customers import Customer, PriceFloor
 from api.types.orders import SalesOrder, SalesOrderLine
 from domain.access import Actor
-from domain.approval import DocumentType
+from domain.approvals.chains import DocumentType
 from domain.orders.execution import ZERO_MONEY, ZERO_QTY, Figures, line_figures, total
 from domain.orders.lifecycle import OrderStatus
 from domain.orders.lines import money
 from domain.orders.special_approval import applicable_floor
-from domain.store.order_scoping import customers_visible_to, internal_only, orders_visible_to
+from domain.store.orders.scoping import customers_visible_to, internal_only, orders_visible_to
 from domain.store.tables import ApprovalStep as StepRow
 from domain.store.tables import Customer as CustomerRow
 from domain.store.tables import CustomerAccount as AccountRow

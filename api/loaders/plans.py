@@ -16,10 +16,12 @@ from api.pagination import SortOrder
 from api.types.catalogue import Product
 from api.types.plans import PlanTarget, SalesPlan, SalesPlanLine
 from domain.access import Actor
-from domain.allocation import ZERO_MONEY, ZERO_QTY, Amounts, allocation_gap
-from domain.approval import DocumentType
-from domain.plans import Granularity, OwnerKind, PlanStatus
-from domain.store.scoping import plans_visible_to
+from domain.approvals.chains import DocumentType
+from domain.plans.allocation import ZERO_MONEY, ZERO_QTY, Amounts, allocation_gap
+from domain.plans.hierarchy import OwnerKind
+from domain.plans.lifecycle import PlanStatus
+from domain.plans.periods import Granularity
+from domain.store.plans.scoping import plans_visible_to
 from domain.store.tables import ApprovalStep as StepRow
 from domain.store.tables import Event as EventRow
 from domain.store.tables import SalesPlan as PlanRow

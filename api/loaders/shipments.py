@@ -17,7 +17,7 @@ from api.types.shipments import (
     line_days_late,
 )
 from domain.access import Actor
-from domain.store.order_scoping import visible_order_ids
+from domain.store.orders.scoping import visible_order_ids
 from domain.store.tables import SalesOrderLine as OrderLineRow
 from domain.store.tables import SalesReturn as ReturnRow
 from domain.store.tables import SalesReturnLine as ReturnLineRow

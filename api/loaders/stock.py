@@ -7,9 +7,10 @@ from api.loaders.reading import ChildPages, ReadDB, TopLevelPages, by_id_loader
 from api.pagination import SortOrder
 from api.types.stock import StockBalance, StockIn, StockMovement
 from domain.access import Actor
-from domain.approval import DocumentType
-from domain.stock import MovementKind, StockInStatus
-from domain.store.order_scoping import internal_only
+from domain.approvals.chains import DocumentType
+from domain.stock.ledger import MovementKind
+from domain.stock.lifecycle import StockInStatus
+from domain.store.orders.scoping import internal_only
 from domain.store.tables import ApprovalStep as StepRow
 from domain.store.tables import Event as EventRow
 from domain.store.tables import StockBalance as BalanceRow

@@ -11,7 +11,8 @@ from api.types.documents import load_document
 from api.types.node import Node
 from api.types.organisation import RoleEnum, User
 from domain.access import Role
-from domain.approval import ApproverKind, DocumentType, StepState
+from domain.approvals.chains import ApproverKind, DocumentType, Policy, StepState
+from domain.events import decode_event
 
 DocumentTypeEnum = strawberry.enum(
     DocumentType, name="ApprovalDocumentType", description="Kinds of documents that need approval."
@@ -127,15 +128,15 @@ class HistoryEntry:
 
     @classmethod
     def from_row(cls, row) -> "HistoryEntry":
-        payload = row.payload or {}
+        event = decode_event(row.stream, row.type, row.payload)
         return cls(
             actor_pk=row.actor_id,
             sequence=row.sequence,
-            action=row.type,
-            from_status=payload.get("from"),
-            to_status=payload.get("to"),
-            comment=payload.get("comment"),
-            accepted_allocation_gap="acceptedAllocationGap" in payload,
+            action=event.action,
+            from_status=event.from_status.value if event.from_status else None,
+            to_status=event.to_status.value if event.to_status else None,
+            comment=event.comment,
+            accepted_allocation_gap=getattr(event, "accepted_allocation_gap", None) is not None,
             at=row.occurred_at,
         )
 
@@ -168,3 +169,22 @@ class ApprovalPolicy:
     )
     is_default: bool = strawberry.field(description="True while no admin has configured it.")
     steps: list[ApprovalPolicyStep]
+
+
+def policy_type(policy: Policy, is_default: bool) -> ApprovalPolicy:
+    return ApprovalPolicy(
+        document_type=policy.document_type,
+        skip_repeated_approver=policy.skip_repeated_approver,
+        is_default=is_default,
+        steps=[
+            ApprovalPolicyStep(
+                position=i,
+                name=s.name,
+                approver_kind=s.approver_kind,
+                role=s.role,
+                min_amount=s.min_amount,
+                levels=sorted(s.levels),
+            )
+            for i, s in enumerate(policy.steps, start=1)
+        ],
+    )

@@ -2,7 +2,7 @@
 
 from strawberry.types import Info
 
-from domain.approval import DocumentType
+from domain.approvals.chains import DocumentType
 
 
 async def load_document(info: Info, document_type: DocumentType, pk: int):

@@ -16,7 +16,7 @@ from api.types.plans import (
     plans_of,
 )
 from domain.access import Role
-from domain.plans import OwnerKind
+from domain.plans.hierarchy import OwnerKind
 
 RoleEnum = strawberry.enum(Role, name="Role", description="What a user may do (see PRODUCT.md).")
 

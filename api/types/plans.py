@@ -12,7 +12,9 @@ from api.ids import to_global_id
 from api.pagination import Connection, PageLimits, PageRequest
 from api.types.catalogue import Product
 from api.types.node import Node
-from domain.plans import CHILD_KIND, Granularity, OwnerKind, PlanStatus, plan_end
+from domain.plans.hierarchy import CHILD_KIND, OwnerKind
+from domain.plans.lifecycle import PlanStatus
+from domain.plans.periods import Granularity, plan_end
 
 if TYPE_CHECKING:
     from api.types.approval import ApprovalStep, HistoryEntry

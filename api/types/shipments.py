@@ -15,8 +15,8 @@ from api.ids import to_global_id
 from api.types.catalogue import Product
 from api.types.errors import UserError
 from api.types.node import Node
-from domain.returns import ReturnStatus
-from domain.shipments import ShipmentStatus, days_late
+from domain.orders.returns import ReturnStatus
+from domain.orders.shipments import ShipmentStatus, days_late
 
 if TYPE_CHECKING:
     from api.types.orders import SalesOrder, SalesOrderLine

@@ -14,7 +14,8 @@ from api.types.catalogue import Product
 from api.types.errors import UserError
 from api.types.node import Node
 from api.types.orders import PageAfter, PageBefore, PageFirst, PageLast
-from domain.stock import MovementKind, StockInStatus
+from domain.stock.ledger import MovementKind
+from domain.stock.lifecycle import StockInStatus
 
 if TYPE_CHECKING:
     from api.types.approval import ApprovalStep, HistoryEntry

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
+from domain.errors import ErrorCode
+from domain.lifecycle import Lifecycle, move
+
 
 class OrderStatus(Enum):
     DRAFT = "DRAFT"
@@ -29,7 +32,9 @@ class OrderStatus(Enum):
 class OrderAction(Enum):
     """The transitions a person asks for, one mutation each."""
 
+    EDIT = "EDIT"  # replace the lines
     SUBMIT = "SUBMIT"
+    APPROVE_STEP = "APPROVE_STEP"  # a step of the special approval (the status stays IN_REVIEW)
     REJECT = "REJECT"
     CONFIRM = "CONFIRM"
     START_PRODUCTION = "START_PRODUCTION"
@@ -39,21 +44,6 @@ class OrderAction(Enum):
 
 
 S = OrderStatus
-
-# action → (statuses it may start from, status it leads to)
-MANUAL_TRANSITIONS: dict[OrderAction, tuple[frozenset[OrderStatus], OrderStatus]] = {
-    OrderAction.SUBMIT: (frozenset({S.DRAFT}), S.IN_REVIEW),
-    OrderAction.REJECT: (frozenset({S.IN_REVIEW}), S.DRAFT),
-    OrderAction.CONFIRM: (frozenset({S.IN_REVIEW}), S.CONFIRMED),
-    OrderAction.START_PRODUCTION: (frozenset({S.CONFIRMED}), S.IN_PRODUCTION),
-    # Goods already in stock need no production: CONFIRMED may go straight to READY.
-    OrderAction.MARK_READY: (frozenset({S.CONFIRMED, S.IN_PRODUCTION}), S.READY),
-    OrderAction.CANCEL: (
-        frozenset({S.DRAFT, S.IN_REVIEW, S.CONFIRMED, S.IN_PRODUCTION, S.READY}),
-        S.CANCELLED,
-    ),
-    OrderAction.CLOSE: (frozenset({S.DELIVERED}), S.CLOSED),
-}
 
 # Statuses in which shipments may be planned, dispatched and delivered.
 SHIPPING_STATUSES = frozenset({S.READY, S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED})
@@ -75,24 +65,41 @@ OPEN_STATUSES = frozenset(
 BOOKED_STATUSES = frozenset(
     {S.CONFIRMED, S.IN_PRODUCTION, S.READY, S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED, S.CLOSED}
 )
+NOT_FROM = "{action} is allowed from {sources}, not from {status}"
 
 
-def allowed_from(action: OrderAction) -> frozenset[OrderStatus]:
-    return MANUAL_TRANSITIONS[action][0]
+def _cancel_refusal(status: OrderStatus) -> str:
+    if status in SHIPPED_STATUSES:
+        return f"a {status.value} order has shipped goods and cannot be cancelled"
+    return f"CANCEL is allowed before anything shipped, not from {status.value}"
 
 
-def target_of(action: OrderAction, current: OrderStatus) -> OrderStatus | None:
-    """The status `action` leads to from `current`, or None when it is not allowed."""
-    sources, target = MANUAL_TRANSITIONS[action]
-    return target if current in sources else None
-
-
-def refusal_reason(action: OrderAction, current: OrderStatus) -> str:
-    """Why `action` is not allowed from `current`, for a person to read."""
-    if action is OrderAction.CANCEL and current in SHIPPED_STATUSES:
-        return f"a {current.value} order has shipped goods and cannot be cancelled"
-    sources = ", ".join(sorted(s.value for s in allowed_from(action)))
-    return f"{action.value} is allowed from {sources}, not from {current.value}"
+ORDER_LIFECYCLE: Lifecycle[OrderStatus, OrderAction] = Lifecycle(
+    OrderStatus,
+    {
+        OrderAction.EDIT: move(
+            {S.DRAFT},
+            None,
+            "a {status} order's lines cannot change; only a DRAFT's can",
+            ErrorCode.READ_ONLY,
+        ),
+        OrderAction.SUBMIT: move({S.DRAFT}, S.IN_REVIEW, NOT_FROM),
+        OrderAction.APPROVE_STEP: move(
+            {S.IN_REVIEW}, None, "a {status} order has no approval step waiting"
+        ),
+        OrderAction.REJECT: move({S.IN_REVIEW}, S.DRAFT, NOT_FROM),
+        OrderAction.CONFIRM: move({S.IN_REVIEW}, S.CONFIRMED, NOT_FROM),
+        OrderAction.START_PRODUCTION: move({S.CONFIRMED}, S.IN_PRODUCTION, NOT_FROM),
+        # Goods already in stock need no production: CONFIRMED may go straight to READY.
+        OrderAction.MARK_READY: move({S.CONFIRMED, S.IN_PRODUCTION}, S.READY, NOT_FROM),
+        OrderAction.CANCEL: move(
+            {S.DRAFT, S.IN_REVIEW, S.CONFIRMED, S.IN_PRODUCTION, S.READY},
+            S.CANCELLED,
+            _cancel_refusal,
+        ),
+        OrderAction.CLOSE: move({S.DELIVERED}, S.CLOSED, NOT_FROM),
+    },
+)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from domain.errors import DomainError, ErrorCode
-from domain.stock import valid_quantity
+from domain.stock.ledger import valid_quantity
 
 
 def line_pick_error(

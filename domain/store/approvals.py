@@ -4,7 +4,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Role
-from domain.approval import (
+from domain.approvals.chains import (
     DEFAULT_POLICIES,
     DocumentType,
     Organisation,

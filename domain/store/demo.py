@@ -14,7 +14,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from domain.access import Actor
-from domain.approval import (
+from domain.approvals.chains import (
     DEFAULT_POLICIES,
     DocumentFacts,
     DocumentType,
@@ -24,7 +24,10 @@ from domain.approval import (
     is_complete,
     start_round,
 )
-from domain.plans import MONEY_STEP, Granularity, OwnerKind, PlanStatus
+from domain.plans.hierarchy import OwnerKind
+from domain.plans.lifecycle import PlanStatus
+from domain.plans.lines import MONEY_STEP
+from domain.plans.periods import Granularity
 from domain.store.demo_orders import load_demo_orders
 from domain.store.tables import (
     ApprovalStep,

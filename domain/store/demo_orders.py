@@ -20,7 +20,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Actor, Role
-from domain.approval import (
+from domain.approvals.chains import (
     DEFAULT_POLICIES,
     DocumentFacts,
     DocumentType,
@@ -32,9 +32,10 @@ from domain.approval import (
 )
 from domain.orders.lifecycle import LineProgress, OrderStatus, derived_status
 from domain.orders.lines import amount_of, money
-from domain.returns import ReturnStatus
-from domain.shipments import ShipmentStatus
-from domain.stock import MovementKind, StockInStatus
+from domain.orders.returns import ReturnStatus
+from domain.orders.shipments import ShipmentStatus
+from domain.stock.ledger import MovementKind
+from domain.stock.lifecycle import StockInStatus
 from domain.store.tables import (
     ApprovalStep,
     AppUser,

@@ -1,18 +1,29 @@
-"""Unit of work: one write transaction; everything in it commits together or not at all."""
+"""Unit of work: one write transaction, with the events of its use case; everything in it commits
+together or not at all."""
 
+from collections.abc import Callable
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from domain.events import DocumentEvent
 from domain.store.db import create_sessionmaker, writer
-from domain.store.outbox import announce_commit
+from domain.store.events.outbox import write_events
+from domain.store.versioning import bump_version
 
 
 class UnitOfWork:
-    """`async with UnitOfWork(engine) as uow: ...; await uow.commit()`; leaving without commit rolls back."""
+    """`async with UnitOfWork(engine) as uow: ...; await uow.commit()`; leaving without commit
+    rolls back and forgets the recorded events.
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    `on_commit` is called after a commit that wrote events (the live-event hub of the process
+    passes its wake-up, so a change is announced at once rather than at the next poll).
+    """
+
+    def __init__(self, engine: AsyncEngine, on_commit: Callable[[], None] | None = None) -> None:
         self._sessionmaker = create_sessionmaker(writer(engine))
+        self._on_commit = on_commit
+        self._events: list[tuple[DocumentEvent, int | None]] = []
         self.session: AsyncSession | None = None
 
     async def __aenter__(self) -> "UnitOfWork":
@@ -30,8 +41,22 @@ class UnitOfWork:
             if self.session.in_transaction():
                 await self.session.rollback()
         finally:
+            self._events.clear()
             await self.session.close()
 
+    def record(self, event: DocumentEvent, actor_id: int | None) -> None:
+        """An event to write with this transaction, in the order recorded."""
+        self._events.append((event, actor_id))
+
+    async def change(self, row, expected_version: int | None = None, **changes) -> None:
+        """Apply `changes` to a versioned row and raise its version; CONFLICT when the client saw
+        another version, or someone changed the row since it was read."""
+        await bump_version(self.session, row, expected_version, **changes)
+
     async def commit(self) -> None:
+        wrote_events = bool(self._events)
+        await write_events(self.session, self._events)
+        self._events.clear()
         await self.session.commit()
-        announce_commit(self.session)
+        if wrote_events and self._on_commit is not None:
+            self._on_commit()

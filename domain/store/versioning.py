@@ -1,29 +1,35 @@
-"""Optimistic locking of documents that carry a `version` (orders, shipments, stock-ins...)."""
+"""Optimistic locking of documents that carry a `version` (plans, orders, shipments, stock-ins,
+returns...): the one place versions are checked and raised."""
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.errors import DomainError, DomainRefusal, ErrorCode
+from domain.errors import ErrorCode, refuse
 from domain.store.types import utcnow
 
 
-def check_expected_version(row, expected_version: int | None, noun: str) -> None:
+def noun_of(row) -> str:
+    """How refusals name the document: the table's NOUN ("plan", "order"...)."""
+    return getattr(type(row), "NOUN", "document")
+
+
+def check_expected_version(row, expected_version: int | None) -> None:
     """CONFLICT when the client saw another version than the one stored."""
     if expected_version is not None and expected_version != row.version:
-        raise DomainRefusal(
-            DomainError(
-                ErrorCode.CONFLICT,
-                f"the {noun} is at version {row.version}, not {expected_version}; reload it",
-                ("input", "expectedVersion"),
-            )
+        raise refuse(
+            ErrorCode.CONFLICT,
+            f"the {noun_of(row)} is at version {row.version}, not {expected_version}; reload it",
+            "input",
+            "expectedVersion",
         )
 
 
 async def bump_version(
-    session: AsyncSession, model, row, expected_version: int | None, noun: str, **changes
+    session: AsyncSession, row, expected_version: int | None = None, **changes
 ) -> None:
     """Apply `changes` and raise the version, only if nobody changed the row since we read it."""
-    check_expected_version(row, expected_version, noun)
+    check_expected_version(row, expected_version)
+    model = type(row)
     result = await session.execute(
         update(model)
         .where(model.id == row.id, model.version == row.version)
@@ -31,7 +37,5 @@ async def bump_version(
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise DomainRefusal(
-            DomainError(ErrorCode.CONFLICT, f"the {noun} was changed meanwhile; reload it", None)
-        )
+        raise refuse(ErrorCode.CONFLICT, f"the {noun_of(row)} was changed meanwhile; reload it")
     await session.refresh(row)

@@ -40,8 +40,8 @@ async def woken_by(publisher, woken: asyncio.Event, seconds: float = 10) -> bool
 async def listen_and_publish(make_broker):
     woken = asyncio.Event()
     listener, publisher = make_broker(), make_broker()
-    await listener.start(woken.set)
-    await publisher.start(lambda: None)
+    await listener.start(lambda _position: woken.set())
+    await publisher.start(lambda _position: None)
     return listener, publisher, woken
 
 

@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.access import Role
-from domain.plans import Granularity, OwnerKind, PlanStatus
+from domain.plans.hierarchy import OwnerKind
+from domain.plans.lifecycle import PlanStatus
+from domain.plans.periods import Granularity
 from domain.store.actors import load_actor, load_actors
 from domain.store.db import create_sessionmaker
 from domain.store.demo import LOGINS, is_empty, load_demo

@@ -5,10 +5,10 @@ from collections import Counter, defaultdict
 
 from sqlalchemy import func, select
 
-from domain.approval import StepState
+from domain.approvals.chains import StepState
 from domain.orders.lifecycle import LineProgress, OrderStatus, derived_status
-from domain.shipments import LEFT_WAREHOUSE, ShipmentStatus
-from domain.stock import MovementKind
+from domain.orders.shipments import LEFT_WAREHOUSE, ShipmentStatus
+from domain.stock.ledger import MovementKind
 from domain.store.demo import load_demo
 from domain.store.demo_orders import ORDERS_PER_SCALE
 from domain.store.tables import (

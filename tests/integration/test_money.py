@@ -7,7 +7,9 @@ import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import StatementError
 
-from domain.plans import Granularity, OwnerKind, PlanStatus
+from domain.plans.hierarchy import OwnerKind
+from domain.plans.lifecycle import PlanStatus
+from domain.plans.periods import Granularity
 from domain.store.tables import AppUser, Company, Product, SalesPlan, SalesPlanLine
 
 

@@ -1,4 +1,4 @@
-"""The SQL row scoping of orders (domain.store.order_scoping) agrees with
+"""The SQL row scoping of orders (domain.store.orders.scoping) agrees with
 domain.orders.access for every login."""
 
 import pytest
@@ -7,7 +7,7 @@ from sqlalchemy import select
 from domain.orders.access import OrderOwner, may_read_order
 from domain.store.actors import load_actor
 from domain.store.db import create_sessionmaker
-from domain.store.order_scoping import orders_visible_to
+from domain.store.orders.scoping import orders_visible_to
 from domain.store.tables import AppUser, SalesOrder
 
 LOGINS = ["admin", "vp", "gm", "finance", "planner", "manager", "sales", "partner", "partner2"]

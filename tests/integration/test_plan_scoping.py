@@ -1,12 +1,12 @@
-"""The SQL row scoping of plans (domain.store.scoping) agrees with domain.plan_access for every login."""
+"""The SQL row scoping of plans (domain.store.plans.scoping) agrees with domain.plans.access for every login."""
 
 import pytest
 from sqlalchemy import select
 
-from domain.plan_access import PlanOwner, may_read_plan
+from domain.plans.access import PlanOwner, may_read_plan
 from domain.store.actors import load_actor
 from domain.store.db import create_sessionmaker
-from domain.store.scoping import plans_visible_to
+from domain.store.plans.scoping import plans_visible_to
 from domain.store.tables import AppUser, SalesPlan
 
 LOGINS = ["admin", "vp", "gm", "finance", "planner", "manager", "sales", "partner", "partner2"]

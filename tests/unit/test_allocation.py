@@ -5,7 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from domain.allocation import Amounts, allocation_gap, largest_remainder, roll_up, split_by_shares
+from domain.plans.allocation import (
+    Amounts,
+    allocation_gap,
+    largest_remainder,
+    roll_up,
+    split_by_shares,
+)
 
 JAN, FEB = date(2027, 1, 1), date(2027, 2, 1)
 

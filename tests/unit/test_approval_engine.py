@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from domain.access import Actor, Role
-from domain.approval import (
+from domain.approvals.chains import (
     ApproverKind,
     DocumentFacts,
     DocumentType,

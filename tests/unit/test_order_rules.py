@@ -13,22 +13,19 @@ from domain.orders.access import (
     may_run_operations,
 )
 from domain.orders.lines import OrderLineDraft, validate_order_lines
+from domain.orders.returns import ReturnLineDraft, ReturnRoom, check_return_lines
+from domain.orders.shipments import (
+    LineRoom,
+    ShipmentLineDraft,
+    check_shipment_lines,
+    days_late,
+)
 from domain.orders.special_approval import (
     PricedLine,
     SpecialReason,
     applicable_floor,
     exceeds_credit,
     special_reasons,
-)
-from domain.returns import ReturnLineDraft, ReturnRoom, check_return_lines
-from domain.shipments import (
-    LineRoom,
-    ShipmentAction,
-    ShipmentLineDraft,
-    ShipmentStatus,
-    check_shipment_lines,
-    days_late,
-    shipment_target,
 )
 
 D = Decimal
@@ -129,20 +126,6 @@ def test_a_return_may_take_back_at_most_what_was_delivered_less_earlier_returns(
     room = {10: ReturnRoom(D(6), D(2))}
     assert check_return_lines([ReturnLineDraft(10, D(4))], room) == []
     assert codes(check_return_lines([ReturnLineDraft(10, D("4.5"))], room)) == ["EXCEEDS_DELIVERED"]
-
-
-def test_shipments_move_planned_dispatched_in_transit_delivered():
-    assert shipment_target(ShipmentAction.DISPATCH, ShipmentStatus.PLANNED) is (
-        ShipmentStatus.DISPATCHED
-    )
-    assert shipment_target(ShipmentAction.TRACK, ShipmentStatus.DISPATCHED) is (
-        ShipmentStatus.IN_TRANSIT
-    )
-    assert shipment_target(ShipmentAction.DELIVER, ShipmentStatus.PLANNED) is None
-    assert shipment_target(ShipmentAction.TRACK, ShipmentStatus.DELIVERED) is None
-    assert shipment_target(ShipmentAction.CONFIRM_RECEIPT, ShipmentStatus.IN_TRANSIT) is (
-        ShipmentStatus.DELIVERED
-    )
 
 
 def test_days_late_count_from_the_promised_date_at_delivery_or_so_far():

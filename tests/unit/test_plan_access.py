@@ -1,10 +1,10 @@
-"""domain.plan_access: who may read and author which plan, for every role of PRODUCT.md."""
+"""domain.plans.access: who may read and author which plan, for every role of PRODUCT.md."""
 
 import pytest
 
 from domain.access import Actor, Role
-from domain.plan_access import PlanOwner, may_author_plan, may_read_plan
-from domain.plans import OwnerKind
+from domain.plans.access import PlanOwner, may_author_plan, may_read_plan
+from domain.plans.hierarchy import OwnerKind
 
 # Company 1 has departments 10 (salespeople 100, 101) and 20 (salesperson 200); company 2 exists too.
 COMPANY = PlanOwner(OwnerKind.COMPANY, 1)

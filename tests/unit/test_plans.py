@@ -6,17 +6,8 @@ from decimal import Decimal
 import pytest
 
 from domain.errors import ErrorCode
-from domain.plans import (
-    MAX_LINES_PER_PLAN,
-    Granularity,
-    LineDraft,
-    LineTarget,
-    add_months,
-    check_period_start,
-    plan_end,
-    plan_months,
-    validate_lines,
-)
+from domain.plans.lines import MAX_LINES_PER_PLAN, LineDraft, LineTarget, validate_lines
+from domain.plans.periods import Granularity, add_months, check_period_start, plan_end, plan_months
 
 YEAR_2026 = plan_months(Granularity.YEAR, date(2026, 1, 1))
 PRICES = {1: Decimal("310.50"), 2: Decimal("9.75"), 3: Decimal("0.10")}

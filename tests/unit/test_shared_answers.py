@@ -6,8 +6,11 @@ from datetime import UTC, datetime
 
 import orjson
 
-from api.live.hub import EventRecord
 from api.live.shared_answers import SharingOperation
+from domain.plans.events import SalesPlanEvent
+from domain.plans.hierarchy import OwnerKind
+from domain.plans.lifecycle import PlanStatus
+from domain.store.events.reader import EventRecord
 
 
 class RecordingHandler:
@@ -21,7 +24,15 @@ class RecordingHandler:
 
 
 def event() -> EventRecord:
-    return EventRecord(7, "SalesPlan:3", 2, "SUBMITTED", 1, {"to": "SUBMITTED"}, datetime.now(UTC))
+    submitted = SalesPlanEvent(
+        document_id=3,
+        action="SUBMITTED",
+        from_status=PlanStatus.DRAFT,
+        to_status=PlanStatus.SUBMITTED,
+        owner_kind=OwnerKind.COMPANY,
+        company_id=1,
+    )
+    return EventRecord(7, 2, 1, datetime.now(UTC), submitted)
 
 
 GROUP = ("subscription { x }", None, "{}", ("VP",))

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy import String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from domain.approval import ApproverKind, DocumentType, StepState
+from domain.approvals.chains import ApproverKind, DocumentType, StepState
 from domain.store.tables.base import enum_column
 from domain.store.types import Fixed, UtcDateTime, utcnow
 

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy import CheckConstraint, String, UniqueConstraint
@@ -41,6 +42,8 @@ class PriceFloor(SQLModel, table=True):
 class SalesOrder(SQLModel, table=True):
     """A customer's order (合同). `company_id` and `department_id` (the salesperson's, at
     creation) are kept on the row so scoping and reports need no join."""
+
+    NOUN: ClassVar[str] = "order"  # how refusals name it
 
     __tablename__ = "sales_order"
 

@@ -2,12 +2,15 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy import CheckConstraint, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from domain.plans import Granularity, OwnerKind, PlanStatus
+from domain.plans.hierarchy import OwnerKind
+from domain.plans.lifecycle import PlanStatus
+from domain.plans.periods import Granularity
 from domain.store.tables.base import enum_column
 from domain.store.types import Fixed, UtcDateTime, utcnow
 
@@ -15,6 +18,8 @@ from domain.store.types import Fixed, UtcDateTime, utcnow
 class SalesPlan(SQLModel, table=True):
     """One node's targets for one period. `company_id` is always set so scoping needs no join;
     `department_id` is set for department and salesperson plans, `salesperson_id` for the latter."""
+
+    NOUN: ClassVar[str] = "plan"  # how refusals name it
 
     __tablename__ = "sales_plan"
     __table_args__ = (

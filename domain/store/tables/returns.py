@@ -2,16 +2,18 @@
 
 from datetime import datetime
 from decimal import Decimal
+from typing import ClassVar
 
 from sqlalchemy import CheckConstraint, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from domain.returns import ReturnStatus
+from domain.orders.returns import ReturnStatus
 from domain.store.tables.base import enum_column
 from domain.store.types import Fixed, UtcDateTime, utcnow
 
 
 class SalesReturn(SQLModel, table=True):
+    NOUN: ClassVar[str] = "return"  # how refusals name it
     __tablename__ = "sales_return"
 
     id: int | None = Field(default=None, primary_key=True)

@@ -2,17 +2,20 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import ClassVar
 
 from sqlalchemy import CheckConstraint, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from domain.shipments import ShipmentStatus
+from domain.orders.shipments import ShipmentStatus
 from domain.store.tables.base import enum_column
 from domain.store.types import Fixed, UtcDateTime, utcnow
 
 
 class Shipment(SQLModel, table=True):
     """Goods of one order on their way; `customer_id` is copied from the order for scoping."""
+
+    NOUN: ClassVar[str] = "shipment"  # how refusals name it
 
     __tablename__ = "shipment"
 

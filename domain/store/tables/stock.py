@@ -2,12 +2,14 @@
 
 from datetime import datetime
 from decimal import Decimal
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy import BigInteger, CheckConstraint, String
 from sqlmodel import Field, SQLModel
 
-from domain.stock import MovementKind, StockInStatus
+from domain.stock.ledger import MovementKind
+from domain.stock.lifecycle import StockInStatus
 from domain.store.tables.base import enum_column
 from domain.store.types import Fixed, UtcDateTime, utcnow
 
@@ -52,6 +54,8 @@ class StockMovement(SQLModel, table=True):
 
 class StockIn(SQLModel, table=True):
     """A request to put QC-passed finished goods into stock; posted after approval."""
+
+    NOUN: ClassVar[str] = "stock-in"  # how refusals name it
 
     __tablename__ = "stock_in"
     __table_args__ = (CheckConstraint("quantity > 0", name="quantity"),)

@@ -1,0 +1,1 @@
+"""Persistence of orders, shipments and returns: row scoping, line progress, shared reads and writes."""
