@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -20,6 +20,36 @@ from sqlalchemy.sql.elements import ColumnElement
 from api.ids import BadId, bounded_key, decode_cursor, encode_cursor
 
 T = TypeVar("T")
+
+# The paging arguments of every connection field, declared once. A resolver takes them as
+# `first: First = None, after: After = None, last: Last = None, before: Before = None` and hands
+# them to PageRequest.of with the field's PageLimits (whose cap the field description states).
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Page forward: at most this many rows from the start (or from `after`). "
+        "Default and maximum are in the field's description; not together with `last`."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Start after this cursor (an `endCursor` or edge `cursor` of this same list)."
+    ),
+]
+Last = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Page backward: at most this many rows from the end (or from `before`). "
+        "Default and maximum are in the field's description; not together with `first`."
+    ),
+]
+Before = Annotated[
+    str | None,
+    strawberry.argument(
+        description="End before this cursor (a `startCursor` or edge `cursor` of this same list)."
+    ),
+]
 
 
 @strawberry.type(description="Where a page sits in the whole list.")

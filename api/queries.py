@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from api.ids import BadId, from_global_id, pk_of
 from api.loaders.execution import execution_report
-from api.pagination import Connection, PageLimits, PageRequest
+from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
 from api.types.approval import ApprovalPolicy, policy_type
 from api.types.catalogue import Product
 from api.types.customers import CUSTOMERS_DESCRIPTION, Customer, PriceFloor, customer_pages
@@ -18,16 +18,7 @@ from api.types.documents import load_document
 from api.types.execution import ExecutionGroupBy, OrderExecutionReport, OrderExecutionWhereInput
 from api.types.node import Node
 from api.types.orders import ORDERS_DESCRIPTION, OrderSortBy, OrderWhere, SalesOrder, orders_page
-from api.types.organisation import (
-    ORG_PAGES,
-    After,
-    Before,
-    Company,
-    First,
-    Last,
-    SortBy,
-    Where,
-)
+from api.types.organisation import ORG_PAGES, Company, SortBy, Where
 from api.types.plans import PLANS_DESCRIPTION, SalesPlan, plans_of
 from api.types.stock import STOCK_PAGES, StockBalance, StockIn, StockInStatusEnum
 from api.types.viewer import Viewer

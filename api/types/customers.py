@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.ids import to_global_id
-from api.pagination import Connection, PageLimits, PageRequest
+from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
 from api.types.catalogue import Product
 from api.types.errors import UserError
 from api.types.node import Node
@@ -20,7 +20,6 @@ from api.types.orders import (
     SalesOrder,
     orders_page,
 )
-from api.types.organisation import After, Before, First, Last
 
 if TYPE_CHECKING:
     from api.types.organisation import Salesperson

@@ -14,7 +14,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.ids import pk_of, to_global_id
-from api.pagination import Connection, PageLimits, PageRequest
+from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
 from api.types.catalogue import Product
 from api.types.errors import UserError
 from api.types.execution import ExecutionFigures
@@ -61,10 +61,6 @@ AsOf = Annotated[
     strawberry.argument(description="Judge lines due against this day; default today (UTC)."),
 ]
 PARTNER_NULL = " Null for partners."
-PageFirst = Annotated[int | None, strawberry.argument(description="Page size from the start.")]
-PageAfter = Annotated[str | None, strawberry.argument(description="Start after this cursor.")]
-PageLast = Annotated[int | None, strawberry.argument(description="Page size from the end.")]
-PageBefore = Annotated[str | None, strawberry.argument(description="End before this cursor.")]
 
 
 def today() -> date:
@@ -242,10 +238,10 @@ class SalesOrder(Node):
     async def lines(
         self,
         info: Info,
-        first: PageFirst = None,
-        after: PageAfter = None,
-        last: PageLast = None,
-        before: PageBefore = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[SalesOrderLine]:
         page = PageRequest.of(LINE_PAGES, first, after, last, before)
         return await info.context.loaders.orders.lines_by_order.load(self.pk, page)

@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.ids import to_global_id
-from api.pagination import Connection, PageLimits, PageRequest
+from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
 from api.types.node import Node
 from api.types.plans import (
     PLANS_DESCRIPTION,
@@ -22,10 +22,6 @@ RoleEnum = strawberry.enum(Role, name="Role", description="What a user may do (s
 
 ORG_PAGES = PageLimits(default=50, maximum=100)
 
-First = Annotated[int | None, strawberry.argument(description="Page size from the start.")]
-After = Annotated[str | None, strawberry.argument(description="Start after this cursor.")]
-Last = Annotated[int | None, strawberry.argument(description="Page size from the end.")]
-Before = Annotated[str | None, strawberry.argument(description="End before this cursor.")]
 Where = Annotated[SalesPlanWhereInput | None, strawberry.argument(description="Filters.")]
 SortBy = Annotated[SalesPlanSortingInput | None, strawberry.argument(description="Order.")]
 

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.ids import to_global_id
-from api.pagination import Connection, PageLimits, PageRequest
+from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
 from api.types.catalogue import Product
 from api.types.node import Node
 from domain.plans.hierarchy import CHILD_KIND, OwnerKind
@@ -231,10 +231,10 @@ class SalesPlan(Node):
     async def children(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection["SalesPlan"]:
         page = PageRequest.of(PLAN_PAGES, first, after, last, before)
         return await info.context.loaders.plans.children.load(self.pk, page)
@@ -243,10 +243,10 @@ class SalesPlan(Node):
     async def lines(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[SalesPlanLine]:
         page = PageRequest.of(LINE_PAGES, first, after, last, before)
         return await info.context.loaders.plans.lines_by_plan.load(self.pk, page)

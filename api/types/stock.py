@@ -9,11 +9,10 @@ import strawberry
 from strawberry.types import Info
 
 from api.ids import to_global_id
-from api.pagination import Connection, PageLimits, PageRequest
+from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
 from api.types.catalogue import Product
 from api.types.errors import UserError
 from api.types.node import Node
-from api.types.orders import PageAfter, PageBefore, PageFirst, PageLast
 from domain.stock.ledger import MovementKind
 from domain.stock.lifecycle import StockInStatus
 
@@ -185,10 +184,10 @@ class StockBalance:
     async def movements(
         self,
         info: Info,
-        first: PageFirst = None,
-        after: PageAfter = None,
-        last: PageLast = None,
-        before: PageBefore = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[StockMovement]:
         page = PageRequest.of(MOVEMENT_PAGES, first, after, last, before)
         return await info.context.loaders.stock.movements.load(self.product_pk, page)

@@ -3,7 +3,7 @@
 import strawberry
 from strawberry.types import Info
 
-from api.pagination import Connection, PageLimits, PageRequest
+from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
 from api.types.approval import ApprovalTask
 from api.types.organisation import Department, RoleEnum, Salesperson, User
 from domain.access import Actor
@@ -36,10 +36,10 @@ class Viewer:
     async def approval_tasks(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ApprovalTask]:
         page = PageRequest.of(TASK_PAGES, first, after, last, before)
         return await info.context.loaders.approval.tasks.load(page)
