@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test check fmt schema lock bench clean
+.PHONY: run test check fmt schema lock bench mrp-property clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ lock: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/nested_read.py
+
+# The MRP engine against its reference on many more random inputs than CI's 200 (a few minutes).
+MRP_PROPERTY_EXAMPLES ?= 5000
+mrp-property: $(STAMP)
+	MRP_PROPERTY_EXAMPLES=$(MRP_PROPERTY_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit/mrp/test_engine_matches_reference.py
 
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-*
