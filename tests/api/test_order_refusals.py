@@ -4,6 +4,7 @@ nothing (the whole order/stock/shipment state, steps and events are compared bef
 from datetime import timedelta
 
 import api.queries
+from api.ids import to_global_id
 from tests.api.orders_helpers import (
     APPROVE,
     CANCEL,
@@ -13,6 +14,7 @@ from tests.api.orders_helpers import (
     DELIVER,
     DISPATCH,
     RETURN_CREATE,
+    RETURN_RECEIVE,
     SHIPMENT_CREATE,
     STOCK_IN_APPROVE,
     STOCK_IN_POST,
@@ -264,6 +266,57 @@ async def test_another_customers_partner_cannot_confirm_receipt(demo, client_for
         "shipment",
     )
     assert codes == ["NOT_FOUND"]
+
+
+async def test_another_customers_shipment_or_return_is_refused_exactly_like_a_made_up_one(
+    demo, client_for
+):
+    planner, partner2 = await client_for("planner"), await client_for("partner2")
+    order = await ready_order(demo, planner, lines=[("P0004", "8", 30)])
+    shipment = await shipment_of(planner, order, "8")
+    await shipment_action(planner, DISPATCH, "shipmentDispatch", shipment)
+    await shipment_action(planner, DELIVER, "shipmentDeliver", shipment)
+    line = order["lines"]["nodes"][0]["id"]
+    created = ok(
+        await planner.execute(
+            RETURN_CREATE,
+            {
+                "input": {
+                    "orderId": order["id"],
+                    "reason": "one housing cracked",
+                    "lines": [{"orderLineId": line, "quantity": "1"}],
+                }
+            },
+        ),
+        "returnCreate",
+        "salesReturn",
+    )
+    for mutation, field, key, real_id, type_name, message in (
+        (DELIVER, "shipmentDeliver", "shipment", shipment["id"], "Shipment", "no such shipment"),
+        (
+            CONFIRM_RECEIPT,
+            "shipmentConfirmReceipt",
+            "shipment",
+            shipment["id"],
+            "Shipment",
+            "no such shipment",
+        ),
+        (
+            RETURN_RECEIVE,
+            "returnReceive",
+            "salesReturn",
+            created["id"],
+            "SalesReturn",
+            "no such return",
+        ),
+    ):
+        assert await refused(demo, partner2, mutation, {"input": {"id": real_id}}, field, key) == [
+            "NOT_FOUND"
+        ]
+        made_up = to_global_id(type_name, 999_999)
+        real = (await partner2.execute(mutation, {"input": {"id": real_id}}))[field]["errors"]
+        fake = (await partner2.execute(mutation, {"input": {"id": made_up}}))[field]["errors"]
+        assert real == fake == [{"code": "NOT_FOUND", "field": ["input", "id"], "message": message}]
 
 
 async def test_shipment_steps_out_of_order_are_invalid_transitions(demo, client_for):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select
 
 from domain.access import Actor
-from domain.errors import DomainRefusal, ErrorCode, refuse, refuse_if_any
+from domain.errors import ErrorCode, refuse, refuse_if_any
 from domain.orders.access import may_run_operations
 from domain.orders.events import kind_of
 from domain.orders.lifecycle import OrderStatus
@@ -27,7 +27,7 @@ from domain.services.orders.events import order_event, return_event
 from domain.services.pipeline import handles
 from domain.stock.ledger import MovementKind
 from domain.store.orders.progress import line_states
-from domain.store.orders.repository import load_visible_order
+from domain.store.orders.repository import find_visible_order, load_visible_order
 from domain.store.stock.ledger import move_stock, per_product
 from domain.store.tables import SalesOrderLine, SalesReturn, SalesReturnLine
 from domain.store.types import utcnow
@@ -97,12 +97,13 @@ async def receive_return(cmd: ReturnReceive, actor: Actor, uow: UnitOfWork) -> S
     """REQUESTED → RECEIVED: the goods go back into stock."""
     s = uow.session
     order_id = await s.scalar(select(SalesReturn.order_id).where(SalesReturn.id == cmd.return_id))
-    if order_id is None:
+    # A return of an order out of the actor's reach is answered like one that does not exist:
+    # the same code and message, so nothing tells that it exists (nor whose order it is on).
+    order = None
+    if order_id is not None:
+        order = await find_visible_order(s, actor, order_id, for_update=True)
+    if order is None:
         raise refuse(ErrorCode.NOT_FOUND, "no such return", *ID)
-    try:
-        order = await load_visible_order(s, actor, order_id, for_update=True)
-    except DomainRefusal:
-        raise refuse(ErrorCode.NOT_FOUND, "no such return", *ID) from None
     sales_return = (
         await s.execute(
             select(SalesReturn).where(SalesReturn.id == cmd.return_id).with_for_update()

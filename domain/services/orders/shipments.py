@@ -15,7 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Actor
-from domain.errors import DomainError, DomainRefusal, ErrorCode, refuse, refuse_if_any
+from domain.errors import DomainError, ErrorCode, refuse, refuse_if_any
 from domain.orders.access import may_run_operations
 from domain.orders.lifecycle import OrderStatus
 from domain.orders.shipments import (
@@ -30,7 +30,7 @@ from domain.services.orders.sales_orders import derive_order_status
 from domain.services.pipeline import handles
 from domain.stock.ledger import MovementKind
 from domain.store.orders.progress import line_states, status_from_shipments
-from domain.store.orders.repository import load_visible_order
+from domain.store.orders.repository import find_visible_order, load_visible_order
 from domain.store.stock.ledger import move_stock, on_hand, per_product
 from domain.store.tables import Product, SalesOrder, SalesOrderLine, Shipment, ShipmentLine
 from domain.store.tables import TrackingEvent as TrackingRow
@@ -131,12 +131,13 @@ async def create_shipment(cmd: ShipmentCreate, actor: Actor, uow: UnitOfWork) ->
 async def _locked(s: AsyncSession, actor: Actor, shipment_id: int) -> tuple[SalesOrder, Shipment]:
     """The shipment and its order, locked (order first); NOT_FOUND when out of reach."""
     order_id = await s.scalar(select(Shipment.order_id).where(Shipment.id == shipment_id))
-    if order_id is None:
+    # A shipment of an order out of the actor's reach is answered like one that does not exist:
+    # the same code and message, so nothing tells that it exists (nor whose order it is on).
+    order = None
+    if order_id is not None:
+        order = await find_visible_order(s, actor, order_id, for_update=True)
+    if order is None:
         raise refuse(ErrorCode.NOT_FOUND, "no such shipment", *ID)
-    try:
-        order = await load_visible_order(s, actor, order_id, for_update=True)
-    except DomainRefusal:
-        raise refuse(ErrorCode.NOT_FOUND, "no such shipment", *ID) from None
     shipment = (
         await s.execute(select(Shipment).where(Shipment.id == shipment_id).with_for_update())
     ).scalar_one()

@@ -21,6 +21,20 @@ def owner_of_order(order: SalesOrder) -> OrderOwner:
     )
 
 
+async def find_visible_order(
+    session: AsyncSession, actor: Actor, order_id: int, *, for_update: bool = False
+) -> SalesOrder | None:
+    """The order if the actor may read it; None when it does not exist or is out of reach (the
+    caller refuses both alike, naming what it was asked for: an order, a shipment, a return)."""
+    stmt = select(SalesOrder).where(SalesOrder.id == order_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    order = (await session.execute(stmt)).scalar_one_or_none()
+    if order is None or not may_read_order(actor, owner_of_order(order)):
+        return None
+    return order
+
+
 async def load_visible_order(
     session: AsyncSession,
     actor: Actor,
@@ -30,11 +44,8 @@ async def load_visible_order(
     field: tuple[str, ...] = ID,
 ) -> SalesOrder:
     """The order if the actor may read it; otherwise NOT_FOUND, exactly as if it did not exist."""
-    stmt = select(SalesOrder).where(SalesOrder.id == order_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    order = (await session.execute(stmt)).scalar_one_or_none()
-    if order is None or not may_read_order(actor, owner_of_order(order)):
+    order = await find_visible_order(session, actor, order_id, for_update=for_update)
+    if order is None:
         raise refuse(ErrorCode.NOT_FOUND, "no such sales order", *field)
     return order
 
