@@ -1,6 +1,7 @@
 """The schema: Query, Mutation, Subscription, the limits every operation passes before it runs,
 and how unexpected errors are answered."""
 
+from datetime import date, datetime
 from decimal import Decimal
 
 import strawberry
@@ -27,7 +28,7 @@ from api.types.customers import Customer
 from api.types.orders import SalesOrder, SalesOrderLine
 from api.types.organisation import Company, Department, Salesperson, User
 from api.types.plans import SalesPlan, SalesPlanLine
-from api.types.scalars import BOUNDED_DECIMAL
+from api.types.scalars import BOUNDED_DECIMAL, DATE, DATE_TIME
 from api.types.shipments import SalesReturn, Shipment
 from api.types.stock import StockIn
 
@@ -92,7 +93,7 @@ schema = Schema(
         SalesReturn,
         StockIn,
     ],
-    config=StrawberryConfig(scalar_map={Decimal: BOUNDED_DECIMAL}),
+    config=StrawberryConfig(scalar_map={Decimal: BOUNDED_DECIMAL, date: DATE, datetime: DATE_TIME}),
     extensions=[
         # Limits first: an operation over them is refused before anything else runs.
         OperationLimits,
