@@ -12,12 +12,9 @@ from tests.api.orders_helpers import (
     ORDER,
     RETURN_CREATE,
     RETURN_RECEIVE,
-    STOCK_IN_REJECT,
-    STOCK_IN_REQUEST,
     ledger_checked,  # noqa: F401  (autouse: the ledger sums to on-hand after each test)
     ok,
     on_hand,
-    product_id,
     ready_order,
     refused,
     shipment_action,
@@ -163,40 +160,6 @@ async def test_the_ledger_shows_each_receipt_shipment_and_return_with_its_balanc
     for movement in reversed(movements):
         running += Decimal(movement["quantity"])
         assert Decimal(movement["balanceAfter"]) == running
-
-
-async def test_a_rejected_stock_in_never_reaches_stock(demo, client_for):
-    planner, vp = await client_for("planner"), await client_for("vp")
-    before = await on_hand(demo, "P0008")
-    variables = {
-        "input": {
-            "productId": await product_id(demo, "P0008"),
-            "quantity": "40",
-            "qcReference": "QC-77",
-        }
-    }
-    stock_in = ok(await planner.execute(STOCK_IN_REQUEST, variables), "stockInRequest", "stockIn")
-    codes = await refused(
-        demo,
-        vp,
-        STOCK_IN_REJECT,
-        {"input": {"id": stock_in["id"], "reason": " "}},
-        "stockInReject",
-        "stockIn",
-    )
-    assert codes == ["REQUIRED"]
-    rejected = ok(
-        await vp.execute(
-            STOCK_IN_REJECT, {"input": {"id": stock_in["id"], "reason": "QC report unsigned"}}
-        ),
-        "stockInReject",
-        "stockIn",
-    )
-    assert rejected["status"] == "REJECTED"
-    assert rejected["steps"] == [
-        {"name": "VP in charge", "state": "REJECTED", "actedBy": {"login": "vp"}}
-    ]
-    assert await on_hand(demo, "P0008") == before
 
 
 async def test_a_partners_receipt_of_a_shipment_in_transit_delivers_it(demo, client_for):

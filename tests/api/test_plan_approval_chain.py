@@ -125,21 +125,6 @@ async def test_a_rejected_plan_returns_to_draft_with_the_reason_and_resubmits_fr
     assert again["currentStep"]["approver"]["login"] == "vp"
 
 
-async def test_a_reject_without_a_reason_is_refused(demo, client_for):
-    planner, vp = await client_for("planner"), await client_for("vp")
-    pid = await plan_id(demo, DECEMBER.format(kind="COMPANY"))
-    await submit(planner, pid)
-    before = await snapshot(demo)
-    result = (await vp.execute(transition("Reject"), {"input": {"id": pid, "reason": "  "}}))[
-        "salesPlanReject"
-    ]
-    assert result["salesPlan"] is None
-    assert [(e["code"], e["field"]) for e in result["errors"]] == [
-        ("REQUIRED", ["input", "reason"])
-    ]
-    assert await snapshot(demo) == before
-
-
 async def test_the_author_withdraws_before_a_decision_but_not_after(demo, client_for):
     planner, vp = await client_for("planner"), await client_for("vp")
     first = await plan_id(demo, DECEMBER.format(kind="COMPANY"))

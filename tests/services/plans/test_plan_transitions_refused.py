@@ -4,8 +4,9 @@ from datetime import date
 from decimal import Decimal
 
 from domain.plans.lines import LineDraft
-from domain.services.plans.approval import SalesPlanApprove, SalesPlanSubmit
+from domain.services.plans.approval import SalesPlanApprove, SalesPlanReject, SalesPlanSubmit
 from domain.services.plans.sales_plans import SalesPlanUpdateLines
+from tests.services.helpers import located
 
 
 async def plan_pk(services, where: str) -> int:
@@ -58,3 +59,10 @@ async def test_submitting_a_submitted_plan_again_is_an_invalid_transition(demo_r
 async def test_a_finance_user_cannot_approve_a_step_that_is_the_vps(demo_readonly, services):
     pid = await plan_pk(services, "status = 'SUBMITTED' AND owner_kind = 'DEPARTMENT'")
     assert await services.refused_codes(SalesPlanApprove(pid), "finance") == ["FORBIDDEN"]
+
+
+async def test_a_reject_without_a_reason_is_refused(demo, services):
+    pid = await plan_pk(services, "status = 'DRAFT' AND owner_kind = 'COMPANY'")
+    await services.ok(SalesPlanSubmit(pid), "planner")
+    errors = await services.refused(SalesPlanReject(pid, reason="  "), "vp")
+    assert located(errors) == [("REQUIRED", ["input", "reason"])]
