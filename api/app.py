@@ -1,4 +1,4 @@
-"""The ASGI app: /graphql (GraphiQL, POST, graphql-transport-ws), /healthz and /readyz."""
+"""The ASGI app: /graphql (GraphiQL, POST, graphql-transport-ws), /healthz, /readyz, /metrics."""
 
 import contextlib
 from datetime import timedelta
@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
@@ -23,6 +24,9 @@ from api.live.brokers import broker_for
 from api.live.hub import EventHub
 from api.live.transport import TransportHandler
 from api.live.viewers import ViewerWatch
+from api.observability.metrics import metrics_endpoint, watch_pool
+from api.observability.requests import RequestObservation
+from api.observability.tracing import setup_tracing
 from api.schema import schema
 from domain.config import Settings, get_settings
 from domain.services.pipeline import UseCases
@@ -117,6 +121,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             return JSONResponse({"status": "unavailable", "reason": type(e).__name__}, 503)
         return JSONResponse({"status": "ready"})
 
+    watch_pool(engine)
+    tracing = setup_tracing(engine, schema)  # None unless OTEL_EXPORTER_OTLP_ENDPOINT is set
     hub = EventHub(engine, broker_for(settings.event_broker_url))
     viewer_watch = ViewerWatch(engine)
     # Every business action runs here; a commit with events wakes this process's hub at once.
@@ -131,6 +137,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         finally:
             await viewer_watch.stop()
             await hub.stop()
+            if tracing is not None:
+                tracing.flush()
             if owns_engine:
                 await engine.dispose()
 
@@ -139,11 +147,13 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint(settings.metrics_token)),
             Route(
                 "/graphql", IdempotencyMiddleware(view, engine, settings), methods=["GET", "POST"]
             ),
             WebSocketRoute("/graphql", view),
         ],
+        middleware=[Middleware(RequestObservation, tracing=tracing)],
         lifespan=lifespan,
     )
     app.state.engine = engine

@@ -13,9 +13,35 @@ from sqlalchemy import select
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="salesplan", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve /graphql (PORT, DATABASE_URL from the env)")
-    serve.add_argument("--port", type=int, default=None)
-    serve.add_argument("--workers", type=int, default=1)
+    serve = commands.add_parser(
+        "serve",
+        help="serve /graphql, /metrics, /healthz and /readyz",
+        description=SERVE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument(
+        "--host", default=None, help="address to listen on (default: HOST, else 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=int, default=None, help="port (default: PORT, else 8000)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes sharing the port (default 1); more than one needs "
+        "EVENT_BROKER_URL, see below",
+    )
+    serve.add_argument(
+        "--log-format",
+        choices=("json", "text"),
+        default=None,
+        help="one JSON object per line, or plain text (default: LOG_FORMAT, else json)",
+    )
+    serve.add_argument(
+        "--log-level",
+        choices=("debug", "info", "warning", "error"),
+        default=None,
+        help="the least important level written (default: LOG_LEVEL, else info)",
+    )
     commands.add_parser("migrate", help="migrate the database to the newest schema")
     demo = commands.add_parser("demo", help="load the demo organisation")
     demo.add_argument("--scale", type=int, default=1, help="N times larger (benchmarks)")
@@ -34,18 +60,48 @@ def main(argv: list[str] | None = None) -> int:
         "token": cmd_token,
         "export-schema": cmd_export_schema,
     }[args.command]
-    return handler(args) or 0
+    from domain.store.readiness import DatabaseNotReady
+
+    try:
+        return handler(args) or 0
+    except DatabaseNotReady as e:
+        print(f"salesplan {args.command}: {e}", file=sys.stderr)
+        return 2
+
+
+SERVE_HELP = """\
+Serve the API: POST /graphql for queries and mutations, a graphql-transport-ws websocket on
+the same URL for subscriptions, GraphiQL for browsers (GRAPHIQL=false turns it off; off by
+default when APP_ENV=production), /metrics for Prometheus, /healthz (the process lives) and
+/readyz (the database answers).
+
+Settings come from the environment (or .env): DATABASE_URL, HOST, PORT, SECRET_KEY, APP_ENV,
+EVENT_BROKER_URL, ALLOWED_ORIGINS, LOG_FORMAT, LOG_LEVEL, GRAPHIQL, METRICS_TOKEN, and
+OTEL_EXPORTER_OTLP_ENDPOINT for traces. Options given here win over the environment.
+
+Several workers (--workers N, or several `salesplan serve` processes on several machines
+behind a load balancer) need PostgreSQL as DATABASE_URL and EVENT_BROKER_URL set to Redis or
+the same PostgreSQL, so that a subscriber on one process hears of changes made on another.
+With --workers N, set PROMETHEUS_MULTIPROC_DIR to an empty directory so that /metrics adds up
+all workers. SIGTERM stops accepting connections and lets running requests finish.
+The database must be migrated first (`salesplan migrate`); the server refuses to start
+otherwise.
+"""
 
 
 def cmd_serve(args) -> int:
     import uvicorn
 
+    from api.observability.logs import log_config
     from domain.config import get_settings
+    from domain.store.readiness import check_database
 
     settings = get_settings()
     settings.check_production()
+    host = args.host or settings.host
     port = args.port or settings.port
-    url = f"http://{settings.host}:{port}/graphql"
+    run_checked(settings.database_url, check_database)
+    url = f"http://{host}:{port}/graphql"
     print(f"GraphQL API:  {url}  (GraphiQL in a browser; POST; websocket graphql-transport-ws)")
     print("A token:      .venv/bin/salesplan token vp   (logins: admin vp gm finance planner")
     print("              manager sales partner partner2); send 'Authorization: Bearer <token>'")
@@ -58,10 +114,13 @@ def cmd_serve(args) -> int:
     uvicorn.run(
         "api.app:create_app",
         factory=True,
-        host=settings.host,
+        host=host,
         port=port,
         workers=args.workers,
-        log_level="info",
+        log_config=log_config(
+            args.log_format or settings.log_format, args.log_level or settings.log_level
+        ),
+        access_log=False,  # api.observability.requests writes one richer line per request
         ws="websockets-sansio",
         # Status events are small; compressing each costs both sides more than it saves.
         ws_per_message_deflate=False,
@@ -73,12 +132,14 @@ def cmd_migrate(_args) -> int:
     from domain.config import get_settings
     from domain.store.db import create_engine
     from domain.store.migrate import upgrade
+    from domain.store.readiness import check_reachable
 
     async def run() -> None:
         settings = get_settings()
         _ensure_sqlite_dir(settings.database_url)
         engine = create_engine(settings.database_url)
         try:
+            await check_reachable(engine)
             await upgrade(engine)
         finally:
             await engine.dispose()
@@ -92,10 +153,12 @@ def cmd_demo(args) -> int:
     from domain.config import get_settings
     from domain.store.db import create_engine
     from domain.store.demo import is_empty, load_demo
+    from domain.store.readiness import check_database
 
     async def run() -> int:
         engine = create_engine(get_settings().database_url)
         try:
+            await check_database(engine)
             if not await is_empty(engine):
                 if args.if_empty:
                     print("demo: the database already has data; left as it is")
@@ -118,6 +181,7 @@ def cmd_demo(args) -> int:
 def cmd_token(args) -> int:
     from domain.config import get_settings
     from domain.store.db import create_engine
+    from domain.store.readiness import check_database
     from domain.store.tables import AppUser
     from domain.tokens import issue_token
 
@@ -126,6 +190,7 @@ def cmd_token(args) -> int:
     async def user_id() -> int | None:
         engine = create_engine(settings.database_url)
         try:
+            await check_database(engine)
             async with engine.connect() as conn:
                 return (
                     await conn.execute(
@@ -160,6 +225,21 @@ def cmd_export_schema(args) -> int:
     else:
         sys.stdout.write(sdl)
     return 0
+
+
+def run_checked(database_url: str, check) -> None:
+    """Run a readiness check (domain.store.readiness) on its own engine; raises
+    DatabaseNotReady, which main() turns into one line and exit status 2."""
+    from domain.store.db import create_engine
+
+    async def run() -> None:
+        engine = create_engine(database_url)
+        try:
+            await check(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
 
 
 def _ensure_sqlite_dir(url: str) -> None:

@@ -26,6 +26,17 @@ class Settings(BaseSettings):
     event_broker_url: str | None = None
     # Origins allowed to open browser websockets (comma separated); empty means same-origin only.
     allowed_origins: str = ""
+    # Logs: one JSON object per line (for log collectors) or plain text (for a terminal).
+    log_format: Literal["json", "text"] = "json"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    # GraphiQL at GET /graphql: on unless APP_ENV=production; GRAPHIQL=true/false decides.
+    graphiql: bool | None = None
+    # Prometheus figures at /metrics; when set, a scrape must send `Authorization: Bearer <it>`.
+    metrics_token: str | None = None
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.app_env != "production" if self.graphiql is None else self.graphiql
 
     def check_production(self) -> None:
         """Refuse settings that are only safe on a developer's machine."""

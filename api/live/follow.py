@@ -2,6 +2,7 @@
 duplicate at the seam, each event resolved with fresh loaders."""
 
 import contextlib
+import time
 from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
@@ -13,6 +14,7 @@ from api.ids import parse_key
 from api.live.hub import Interest, Subscriber, SubscriberTooSlow
 from api.live.shared_answers import current_operation
 from api.loaders import Loaders, ReadDB
+from api.observability.metrics import EVENT_LAG
 from domain.store.events.reader import EventRecord, read_after
 from domain.store.events.sequencer import last_position
 
@@ -58,14 +60,17 @@ async def follow(
     # Register before replaying: anything committed meanwhile is queued, and feed() drops what
     # the replay already delivered.
     subscriber = context.hub.subscribe(interest)
+    since = time.time()
     try:
         async for record in feed(context, subscriber, interest, last):
             if sharing is not None and await sharing.send_shared(record):
+                observe_lag(record, since)
                 continue
             reads = None
             try:
                 reads = EventReads(context)
                 yield make(record)
+                observe_lag(record, since)  # resumed once the answer was sent
             finally:
                 if sharing is not None:
                     sharing.led(None)  # if our answer was not sent, the waiters resolve their own
@@ -73,6 +78,13 @@ async def follow(
                     await reads.close()
     finally:
         context.hub.unsubscribe(subscriber)
+
+
+def observe_lag(record: EventRecord, since: float) -> None:
+    """Commit-to-delivery time of a live event; replays of older events are left out."""
+    recorded = record.occurred_at.timestamp()
+    if recorded >= since:
+        EVENT_LAG.observe(time.time() - recorded)
 
 
 async def feed(

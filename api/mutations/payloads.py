@@ -15,6 +15,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from api.ids import pk_of
+from api.observability.operations import count_refusals
 from domain.errors import DomainError, ErrorCode
 from domain.services.pipeline import Result
 
@@ -56,6 +57,7 @@ def _shape(payload_type: type) -> tuple[str, type]:
 def refused(payload_type: type, *errors: DomainError) -> Any:
     """The payload of a refused action: no document (or the field's default), the errors."""
     document, error_type = _shape(payload_type)
+    count_refusals([e.code.value for e in errors])
     fields = {} if _has_default(payload_type, document) else {document: None}
     return payload_type(**fields, errors=[error_type.of(e) for e in errors])
 
