@@ -66,7 +66,7 @@ class PageInfo:
 
 @strawberry.type(description="A node and its cursor.")
 class Edge(Generic[T]):
-    node: T
+    node: T = strawberry.field(description="The object at this position of the list.")
     # Encoded only when asked for: clients reading `nodes` never pay for cursors.
     cursor_from: strawberry.Private[Callable[[], str]]
 
@@ -77,8 +77,12 @@ class Edge(Generic[T]):
 
 @strawberry.type(description="One page of a list, with keyset cursors.")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(
+        description="The page's objects in list order, each with its cursor; empty past the end."
+    )
+    page_info: PageInfo = strawberry.field(
+        description="Whether more rows follow or precede, and the cursors to fetch them."
+    )
     count: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="The nodes of the edges, for clients that need no cursors.")

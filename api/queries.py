@@ -75,18 +75,32 @@ async def load_node(info: Info, global_id: str) -> Node | None:
     return await loader(info.context.loaders).load(pk) if loader else None
 
 
-@strawberry.type
+@strawberry.type(
+    description="Entry points for reading. Every list is a connection; objects out of your reach "
+    "look exactly like objects that do not exist."
+)
 class Query:
     @strawberry.field(
         description="Any object by its global id; null if it does not exist or you may not see it."
     )
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global id of any type.")],
+    ) -> Node | None:
         return await load_node(info, id)
 
     @strawberry.field(
         description=f"Objects by global ids, in the same order (null for unknown); at most {MAX_NODES} ids."
     )
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(description=f"Global ids of any types; at most {MAX_NODES}."),
+        ],
+    ) -> list[Node | None]:
         if len(ids) > MAX_NODES:
             raise GraphQLError(f"at most {MAX_NODES} ids per call")
         return [await load_node(info, i) for i in ids]
@@ -122,7 +136,11 @@ class Query:
     @strawberry.field(
         description="One sales plan; null if it does not exist or you may not see it."
     )
-    async def sales_plan(self, info: Info, id: strawberry.ID) -> SalesPlan | None:
+    async def sales_plan(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the plan.")],
+    ) -> SalesPlan | None:
         pk = pk_of(id, "SalesPlan")
         return None if pk is None else await info.context.loaders.plans.plan.load(pk)
 

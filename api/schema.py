@@ -20,7 +20,6 @@ from api.mutations.plans.approval import PlanApprovalMutations
 from api.mutations.plans.decomposition import PlanDecompositionMutations
 from api.mutations.plans.sales_plans import SalesPlanMutations
 from api.mutations.stock.stock_in import StockInMutations
-from api.observability.operations import OperationObservation
 from api.queries import Query
 from api.subscriptions import Subscription
 from api.types.approval import ApprovalStep
@@ -34,7 +33,12 @@ from api.types.shipments import SalesReturn, Shipment
 from api.types.stock import StockIn
 
 
-@strawberry.type
+@strawberry.type(
+    description="Every business action, one mutation each, named noun first (salesPlanSubmit, "
+    "shipmentDispatch). Each takes one `input` and returns a payload whose `errors` list says "
+    "why it was refused (then nothing changed). A retry sent with the same `Idempotency-Key` "
+    "header acts once."
+)
 class Mutation(
     SalesPlanMutations,
     PlanApprovalMutations,
@@ -96,8 +100,6 @@ schema = Schema(
     ],
     config=StrawberryConfig(scalar_map={Decimal: BOUNDED_DECIMAL, date: DATE, datetime: DATE_TIME}),
     extensions=[
-        # Figures and the log line of every operation, refused ones included.
-        OperationObservation,
         # Limits first: an operation over them is refused before anything else runs.
         OperationLimits,
         RequireAuthentication,

@@ -8,6 +8,7 @@ not exist.
 
 from collections.abc import AsyncGenerator
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -52,9 +53,11 @@ class SalesPlanStatusChange:
     cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
     sequence: int = strawberry.field(description="The event's number within this plan: 1, 2, 3...")
     action: str = strawberry.field(description="SUBMITTED, STEP_APPROVED, APPROVED, REJECTED, ...")
-    from_status: PlanStatusEnum | None
-    to_status: PlanStatusEnum
-    occurred_at: datetime
+    from_status: PlanStatusEnum | None = strawberry.field(
+        description="The status before; null when the plan was just created."
+    )
+    to_status: PlanStatusEnum = strawberry.field(description="The status now.")
+    occurred_at: datetime = strawberry.field(description="When the change was committed.")
 
     @strawberry.field(description="The plan as it is now.")
     async def sales_plan(self, info: Info) -> SalesPlan | None:
@@ -77,12 +80,14 @@ class OrderStatusChange:
     action: str = strawberry.field(
         description="What happened, e.g. SUBMITTED, CONFIRMED, SHIPMENT_DISPATCHED."
     )
-    from_status: OrderStatusEnum | None
-    to_status: OrderStatusEnum
+    from_status: OrderStatusEnum | None = strawberry.field(
+        description="The status before; null when the order was just created."
+    )
+    to_status: OrderStatusEnum = strawberry.field(description="The status now.")
     actor_kind: str = strawberry.field(
         description="STAFF, PARTNER (the customer's portal user) or SYSTEM (derived from shipments)."
     )
-    occurred_at: datetime
+    occurred_at: datetime = strawberry.field(description="When the change was committed.")
 
     @strawberry.field(description="The order as it is now.")
     async def order(self, info: Info) -> SalesOrder | None:
@@ -95,7 +100,9 @@ class ApprovalTaskAssignment:
     document_pk: strawberry.Private[int]
     cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
     step_name: str = strawberry.field(description="The step you must decide.")
-    occurred_at: datetime
+    occurred_at: datetime = strawberry.field(
+        description="When the step became yours (the change that routed it committed)."
+    )
 
     @strawberry.field(description="The document (e.g. `... on SalesPlan`).")
     async def document(self, info: Info) -> Node | None:
@@ -140,19 +147,32 @@ def assigned_to(actor: Actor, record: EventRecord) -> bool:
     )
 
 
-@strawberry.type
+AFTER = strawberry.argument(description=CURSOR_HELP)
+RESUME_HELP = "Resumable without gaps: see `after`."
+
+
+@strawberry.type(
+    description="Live events over a websocket (graphql-transport-ws protocol), each delivered "
+    "after its change committed, in order, and resumable with `after`."
+)
 class Subscription:
     @strawberry.subscription(
         description="Status changes of one order (orderId), of one customer's orders (customerId), "
         "or of every order you may read. Partners receive only their own company's orders. "
-        + CURSOR_HELP
+        + RESUME_HELP
     )
     async def order_status_changed(
         self,
         info: Info,
-        order_id: strawberry.ID | None = None,
-        customer_id: strawberry.ID | None = None,
-        after: str | None = None,
+        order_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this order (a SalesOrder id)."),
+        ] = None,
+        customer_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only the orders of this customer (a Customer id)."),
+        ] = None,
+        after: Annotated[str | None, AFTER] = None,
     ) -> AsyncGenerator[OrderStatusChange, None]:
         actor: Actor = info.context.viewer
         loaders = info.context.loaders
@@ -182,10 +202,16 @@ class Subscription:
 
     @strawberry.subscription(
         description="Status changes of one plan (planId) or of every plan you may read. "
-        + CURSOR_HELP
+        + RESUME_HELP
     )
     async def sales_plan_status_changed(
-        self, info: Info, plan_id: strawberry.ID | None = None, after: str | None = None
+        self,
+        info: Info,
+        plan_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this plan (a SalesPlan id)."),
+        ] = None,
+        after: Annotated[str | None, AFTER] = None,
     ) -> AsyncGenerator[SalesPlanStatusChange, None]:
         actor: Actor = info.context.viewer
         stream = None
@@ -205,10 +231,10 @@ class Subscription:
 
     @strawberry.subscription(
         description="Documents that become yours to decide (a step of their chain names you or "
-        "a role you hold). " + CURSOR_HELP
+        "a role you hold). " + RESUME_HELP
     )
     async def approval_task_assigned(
-        self, info: Info, after: str | None = None
+        self, info: Info, after: Annotated[str | None, AFTER] = None
     ) -> AsyncGenerator[ApprovalTaskAssignment, None]:
         actor: Actor = info.context.viewer
 

@@ -14,7 +14,7 @@ class Product(Node):
     id: strawberry.ID = strawberry.field(description="Opaque global id.")
     pk: strawberry.Private[int]
     code: str = strawberry.field(description="Catalogue code, unique.")
-    name: str
+    name: str = strawberry.field(description="The product's name, e.g. 'Hydraulic pump HP-200'.")
     unit: str = strawberry.field(description="Unit of measure of quantities, e.g. pcs or kg.")
     list_price: Decimal = strawberry.field(description="Price per unit, in the company currency.")
 

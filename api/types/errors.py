@@ -2,20 +2,31 @@
 
 import strawberry
 
+from api.types.enums import described_enum
 from domain.errors import DomainError, ErrorCode
 
-ErrorCodeEnum = strawberry.enum(
+ErrorCodeEnum = described_enum(
     ErrorCode,
     name="ErrorCode",
-    description=(
-        "Why an action was refused. NOT_FOUND also covers objects outside your reach; "
-        "FORBIDDEN means you see it but may not do this; INVALID_TRANSITION: not allowed from "
-        "the current status; CONFLICT: someone changed it first (reload, retry); READ_ONLY: the "
-        "object cannot change any more; ALLOCATION_UNBALANCED: children do not add up to the "
-        "parent's targets; INSUFFICIENT_STOCK: on-hand stock is short; EXCEEDS_OUTSTANDING: "
-        "more than is left to ship on an order line; EXCEEDS_DELIVERED: more than was "
-        "delivered (returns)."
-    ),
+    description="Why an action was refused. `message` says it for a person and `field` points "
+    "at the input at fault; nothing changed.",
+    values={
+        ErrorCode.NOT_FOUND: "No such object, or one outside your reach (the two look alike).",
+        ErrorCode.FORBIDDEN: "You may see the object but may not do this to it.",
+        ErrorCode.INVALID: "A value is out of its bounds or malformed (see `field`, `message`).",
+        ErrorCode.REQUIRED: "A value that must be given is missing or blank.",
+        ErrorCode.DUPLICATE: "The same thing is given twice, or already exists (e.g. a code).",
+        ErrorCode.INVALID_TRANSITION: "The action is not allowed from the object's current status.",
+        ErrorCode.CONFLICT: "Someone changed the object first (`expectedVersion` is stale, or "
+        "another approver acted): reload and retry.",
+        ErrorCode.READ_ONLY: "The object is past its editable status (e.g. the lines of a "
+        "submitted plan or order); an approved plan changes through salesPlanRevise.",
+        ErrorCode.ALLOCATION_UNBALANCED: "The child plans do not add up to the parent's targets "
+        "(see `allocationGap`; submit with acceptAllocationGap to accept it).",
+        ErrorCode.INSUFFICIENT_STOCK: "On-hand stock is short for the quantity to dispatch.",
+        ErrorCode.EXCEEDS_OUTSTANDING: "More than is left to ship on an order line.",
+        ErrorCode.EXCEEDS_DELIVERED: "More than was delivered and not yet returned, on a return.",
+    },
 )
 
 

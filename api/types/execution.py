@@ -120,12 +120,23 @@ class ExecutionFigures:
 
 @strawberry.enum(description="How the execution report groups order lines.")
 class ExecutionGroupBy(Enum):
-    ORDER_LINE = "ORDER_LINE"
-    ORDER = "ORDER"
-    CUSTOMER = "CUSTOMER"
-    SALESPERSON = "SALESPERSON"
-    DEPARTMENT = "DEPARTMENT"
-    PERIOD = "PERIOD"
+    ORDER_LINE = strawberry.enum_value(
+        "ORDER_LINE", description="A row per order line; `orderLine` is set."
+    )
+    ORDER = strawberry.enum_value("ORDER", description="A row per order; `order` is set.")
+    CUSTOMER = strawberry.enum_value(
+        "CUSTOMER", description="A row per customer; `customer` is set."
+    )
+    SALESPERSON = strawberry.enum_value(
+        "SALESPERSON",
+        description="A row per salesperson; `salesperson` is set. Not for partners.",
+    )
+    DEPARTMENT = strawberry.enum_value(
+        "DEPARTMENT", description="A row per department; `department` is set. Not for partners."
+    )
+    PERIOD = strawberry.enum_value(
+        "PERIOD", description="A row per month of the lines' promised dates; `period` is set."
+    )
 
 
 @strawberry.type(

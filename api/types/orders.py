@@ -16,6 +16,7 @@ from strawberry.types import Info
 from api.ids import pk_of, to_global_id
 from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
 from api.types.catalogue import Product
+from api.types.enums import described_enum
 from api.types.errors import UserError
 from api.types.execution import ExecutionFigures
 from api.types.node import Node
@@ -35,7 +36,7 @@ CustomerType = Annotated["Customer", strawberry.lazy("api.types.customers")]
 ShipmentType = Annotated["Shipment", strawberry.lazy("api.types.shipments")]
 SalesReturnType = Annotated["SalesReturn", strawberry.lazy("api.types.shipments")]
 
-OrderStatusEnum = strawberry.enum(
+OrderStatusEnum = described_enum(
     OrderStatus,
     name="SalesOrderStatus",
     description=(
@@ -47,11 +48,32 @@ OrderStatusEnum = strawberry.enum(
         "(salesOrderClose). salesOrderReject: IN_REVIEW → DRAFT. CANCELLED (salesOrderCancel) "
         "from any status before shipping, while the order has no shipment."
     ),
+    values={
+        OrderStatus.DRAFT: "Being written by its author side: lines and terms may change.",
+        OrderStatus.IN_REVIEW: "Submitted: in contract review, plus special approval when "
+        "`specialApprovalReasons` is not empty; salesOrderReject sends it back to DRAFT.",
+        OrderStatus.CONFIRMED: "The contract is accepted: the order is booked.",
+        OrderStatus.IN_PRODUCTION: "Production of the order has started.",
+        OrderStatus.READY: "The goods are ready: shipments may be planned.",
+        OrderStatus.PARTIALLY_SHIPPED: "Some, not all, of the ordered quantity has been "
+        "dispatched (derived from shipments).",
+        OrderStatus.SHIPPED: "Everything ordered has been dispatched; not all delivered yet "
+        "(derived from shipments).",
+        OrderStatus.DELIVERED: "Everything ordered has been delivered (derived from shipments).",
+        OrderStatus.CLOSED: "Finished after delivery (salesOrderClose); read-only.",
+        OrderStatus.CANCELLED: "Cancelled before anything shipped; read-only.",
+    },
 )
-SpecialReasonEnum = strawberry.enum(
+SpecialReasonEnum = described_enum(
     SpecialReason,
     name="SpecialApprovalReason",
     description="Why an order needs special approval (销售单特批).",
+    values={
+        SpecialReason.PRICE_BELOW_FLOOR: "A line's unit price is under its price floor (the "
+        "customer's own floor for the product, else the product's general one).",
+        SpecialReason.CREDIT_LIMIT_EXCEEDED: "The order with the customer's other open orders "
+        "exceeds the customer's credit limit.",
+    },
 )
 
 LINE_PAGES = PageLimits(default=200, maximum=200)
@@ -140,9 +162,9 @@ class SalesOrderWhereInput:
 
 @strawberry.enum(description="Fields orders can be sorted by; the id always breaks ties.")
 class SalesOrderSortField(Enum):
-    ORDER_DATE = "order_date"
-    CREATED_AT = "created_at"
-    ID = "id"
+    ORDER_DATE = strawberry.enum_value("order_date", description="The day the order was placed.")
+    CREATED_AT = strawberry.enum_value("created_at", description="When the order was created.")
+    ID = strawberry.enum_value("id", description="Creation order (the id alone).")
 
 
 @strawberry.input(description="Sort order of an order list. Default: ID ascending.")

@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from api.ids import to_global_id
 from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
+from api.types.enums import described_enum
 from api.types.node import Node
 from api.types.plans import (
     PLANS_DESCRIPTION,
@@ -18,20 +19,48 @@ from api.types.plans import (
 from domain.access import Role
 from domain.plans.hierarchy import OwnerKind
 
-RoleEnum = strawberry.enum(Role, name="Role", description="What a user may do (see PRODUCT.md).")
+RoleEnum = described_enum(
+    Role,
+    name="Role",
+    description="What a user may do; a user may hold several roles. Every field and mutation "
+    "checks them on the server.",
+    values={
+        Role.ADMIN: "Configures the organisation, users, customers and approval policies; reads "
+        "every plan and order of the company.",
+        Role.VP: "Reads every plan and order of the company; approves the steps that name them "
+        "as VP in charge (plans, stock-ins, special approvals).",
+        Role.GENERAL_MANAGER: "Reads every plan and order of the company; approves the general "
+        "manager's steps (e.g. company plans over the amount limit).",
+        Role.FINANCE: "Reads every plan and order of the company; the finance review step of "
+        "special approvals; customers, price floors and credit limits.",
+        Role.PLANNER: "Market department: compiles plans at every level, reviews contracts, and "
+        "runs production status, stock-ins, shipments, returns and customers.",
+        Role.MANAGER: "A department manager: the plans and orders of the department and its "
+        "salespeople, decomposing department plans, contract review of its orders.",
+        Role.SALESPERSON: "Drafts and submits their own plans; reads and drafts their own orders.",
+        Role.PARTNER: "A customer's portal user: reads only its own company's orders, shipments "
+        "and tracking, and confirms receipt; nothing else.",
+    },
+)
 
 ORG_PAGES = PageLimits(default=50, maximum=100)
 
-Where = Annotated[SalesPlanWhereInput | None, strawberry.argument(description="Filters.")]
-SortBy = Annotated[SalesPlanSortingInput | None, strawberry.argument(description="Order.")]
+Where = Annotated[
+    SalesPlanWhereInput | None,
+    strawberry.argument(description="Only plans meeting every given condition; null: all."),
+]
+SortBy = Annotated[
+    SalesPlanSortingInput | None,
+    strawberry.argument(description="Sort order; null: PERIOD_START ascending (id breaks ties)."),
+]
 
 
 @strawberry.type(description="A login of the system, staff or partner.")
 class User(Node):
     pk: strawberry.Private[int]
-    login: str
-    display_name: str
-    roles: list[RoleEnum]
+    login: str = strawberry.field(description="The sign-in name, unique.")
+    display_name: str = strawberry.field(description="The person's name as shown to others.")
+    roles: list[RoleEnum] = strawberry.field(description="What the user may do.")
 
     @strawberry.field(description="Opaque global id.")
     def id(self) -> strawberry.ID:
@@ -50,8 +79,8 @@ class User(Node):
 @strawberry.type(description="The company: top of the plan hierarchy.")
 class Company(Node):
     pk: strawberry.Private[int]
-    code: str
-    name: str
+    code: str = strawberry.field(description="Short code, unique.")
+    name: str = strawberry.field(description="The company's name.")
 
     @strawberry.field(description="Opaque global id.")
     def id(self) -> strawberry.ID:
@@ -95,8 +124,8 @@ class Department(Node):
     company_pk: strawberry.Private[int]
     manager_pk: strawberry.Private[int | None]
     vp_pk: strawberry.Private[int | None]
-    code: str
-    name: str
+    code: str = strawberry.field(description="Department code, unique, e.g. D001.")
+    name: str = strawberry.field(description="The department's name.")
 
     @strawberry.field(description="Opaque global id.")
     def id(self) -> strawberry.ID:
@@ -162,9 +191,9 @@ class Department(Node):
 class Salesperson(Node):
     pk: strawberry.Private[int]
     department_pk: strawberry.Private[int]
-    code: str
-    name: str
-    email: str | None
+    code: str = strawberry.field(description="Salesperson code, unique, e.g. S0001.")
+    name: str = strawberry.field(description="The salesperson's name.")
+    email: str | None = strawberry.field(description="Work e-mail address; null when not recorded.")
 
     @strawberry.field(description="Opaque global id.")
     def id(self) -> strawberry.ID:

@@ -11,6 +11,7 @@ from strawberry.types import Info
 from api.ids import to_global_id
 from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
 from api.types.catalogue import Product
+from api.types.enums import described_enum
 from api.types.node import Node
 from domain.plans.hierarchy import CHILD_KIND, OwnerKind
 from domain.plans.lifecycle import PlanStatus
@@ -23,19 +24,44 @@ if TYPE_CHECKING:
 ApprovalStepType = Annotated["ApprovalStep", strawberry.lazy("api.types.approval")]
 HistoryEntryType = Annotated["HistoryEntry", strawberry.lazy("api.types.approval")]
 
-GranularityEnum = strawberry.enum(
-    Granularity, name="Granularity", description="The span of a plan: a year, quarter or month."
+GranularityEnum = described_enum(
+    Granularity,
+    name="Granularity",
+    description="The span of a plan: a year, quarter or month from `periodStart`. Its lines are "
+    "per month either way.",
+    values={
+        Granularity.YEAR: "Annual plan (年度): January 1 to December 31, twelve months.",
+        Granularity.QUARTER: "Quarterly plan (季度): three months from January, April, July or "
+        "October 1.",
+        Granularity.MONTH: "Monthly plan (月度): one calendar month.",
+    },
 )
-OwnerKindEnum = strawberry.enum(
-    OwnerKind, name="PlanOwnerKind", description="Which level of the hierarchy owns a plan."
+OwnerKindEnum = described_enum(
+    OwnerKind,
+    name="PlanOwnerKind",
+    description="Which level of the hierarchy owns a plan.",
+    values={
+        OwnerKind.COMPANY: "The company: the top plan, split over departments.",
+        OwnerKind.DEPARTMENT: "A sales department: split over its salespeople.",
+        OwnerKind.SALESPERSON: "A salesperson: the lowest level, nothing below.",
+    },
 )
-PlanStatusEnum = strawberry.enum(
+PlanStatusEnum = described_enum(
     PlanStatus,
     name="SalesPlanStatus",
     description=(
         "DRAFT (editable by its author) → SUBMITTED (in approval) → APPROVED (read-only) → "
         "SUPERSEDED (an approved revision replaced it). Reject and withdraw return to DRAFT."
     ),
+    values={
+        PlanStatus.DRAFT: "Being written: its author side may change lines, submit it or "
+        "decompose it. A rejected or withdrawn plan is back here.",
+        PlanStatus.SUBMITTED: "In approval: read-only; `currentStep` names who decides next.",
+        PlanStatus.APPROVED: "Approved by its last applicable step: read-only; change it through "
+        "salesPlanRevise.",
+        PlanStatus.SUPERSEDED: "Was APPROVED; an approved revision replaced it. Read-only, kept "
+        "for history.",
+    },
 )
 
 PLAN_PAGES = PageLimits(default=50, maximum=100)
@@ -56,10 +82,15 @@ class SalesPlanLine(Node):
 
 @strawberry.type(description="A quantity and amount for one product in one month (no identity).")
 class PlanTarget:
-    product: Product
+    product: Product = strawberry.field(description="The product the figures are for.")
     period: date = strawberry.field(description="First day of the month.")
-    quantity: Decimal
-    amount: Decimal
+    quantity: Decimal = strawberry.field(
+        description="Units, up to 3 decimals (negative in a gap: the children plan more)."
+    )
+    amount: Decimal = strawberry.field(
+        description="Sales value in the company currency, 2 decimals (negative in a gap: the "
+        "children plan more)."
+    )
 
 
 @strawberry.input(description="Which plans to list; all given conditions must hold.")
@@ -85,15 +116,19 @@ class SalesPlanWhereInput:
 
 @strawberry.enum(description="Fields plans can be sorted by; the id always breaks ties.")
 class SalesPlanSortField(Enum):
-    PERIOD_START = "period_start"
-    CREATED_AT = "created_at"
-    ID = "id"
+    PERIOD_START = strawberry.enum_value(
+        "period_start", description="The first day of the plan's span."
+    )
+    CREATED_AT = strawberry.enum_value("created_at", description="When the plan was created.")
+    ID = strawberry.enum_value("id", description="Creation order (the id alone).")
 
 
 @strawberry.input(description="Sort order of a plan list. Default: PERIOD_START ascending.")
 class SalesPlanSortingInput:
-    field: SalesPlanSortField
-    descending: bool = False
+    field: SalesPlanSortField = strawberry.field(description="The field to sort by.")
+    descending: bool = strawberry.field(
+        default=False, description="Latest or largest first; the id tie-breaker follows."
+    )
 
 
 @strawberry.type(description="A node's sales targets for one period, through its approval life.")
@@ -106,17 +141,23 @@ class SalesPlan(Node):
     revision_of_pk: strawberry.Private[int | None]
     author_pk: strawberry.Private[int]
     approval_round: strawberry.Private[int]
-    title: str
+    title: str = strawberry.field(description="A name for people, 1–200 characters.")
     owner_kind: OwnerKindEnum = strawberry.field(description="Level of the owner node.")
-    granularity: GranularityEnum
+    granularity: GranularityEnum = strawberry.field(
+        description="Whether the plan spans a year, a quarter or a month."
+    )
     period_start: date = strawberry.field(description="First day of the plan's span.")
-    status: PlanStatusEnum
+    status: PlanStatusEnum = strawberry.field(
+        description="Where the plan is in its life cycle; each change is a mutation and an event."
+    )
     revision: int = strawberry.field(description="1 for an original plan, +1 per revision.")
     version: int = strawberry.field(
         description="Raised by every change; send it as `expectedVersion` to avoid lost updates."
     )
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = strawberry.field(description="When the plan was created.")
+    updated_at: datetime = strawberry.field(
+        description="When the plan last changed (lines, status or approval)."
+    )
 
     @strawberry.field(description="Opaque global id.")
     def id(self) -> strawberry.ID:

@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from api.ids import to_global_id
 from api.types.catalogue import Product
+from api.types.enums import described_enum
 from api.types.errors import UserError
 from api.types.node import Node
 from domain.orders.returns import ReturnStatus
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 SalesOrderType = Annotated["SalesOrder", strawberry.lazy("api.types.orders")]
 SalesOrderLineType = Annotated["SalesOrderLine", strawberry.lazy("api.types.orders")]
 
-ShipmentStatusEnum = strawberry.enum(
+ShipmentStatusEnum = described_enum(
     ShipmentStatus,
     name="ShipmentStatus",
     description=(
@@ -32,11 +33,23 @@ ShipmentStatusEnum = strawberry.enum(
         "(shipmentAddTrackingEvent) → DELIVERED (shipmentDeliver, or the customer's "
         "shipmentConfirmReceipt)."
     ),
+    values={
+        ShipmentStatus.PLANNED: "Planned; the goods are still in stock.",
+        ShipmentStatus.DISPATCHED: "Left the warehouse: stock went down by the shipped quantities.",
+        ShipmentStatus.IN_TRANSIT: "On the way, with at least one tracking event.",
+        ShipmentStatus.DELIVERED: "Delivered, as reported by staff or confirmed by the customer.",
+    },
 )
-ReturnStatusEnum = strawberry.enum(
+ReturnStatusEnum = described_enum(
     ReturnStatus,
     name="SalesReturnStatus",
     description="REQUESTED (returnCreate) → RECEIVED (returnReceive: back into stock).",
+    values={
+        ReturnStatus.REQUESTED: "Recorded; the goods are on their way back and not yet in stock. "
+        "An order with a requested return cannot be closed.",
+        ReturnStatus.RECEIVED: "Taken back into stock; the order lines' delivered quantities "
+        "went down.",
+    },
 )
 
 

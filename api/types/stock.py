@@ -11,6 +11,7 @@ from strawberry.types import Info
 from api.ids import to_global_id
 from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
 from api.types.catalogue import Product
+from api.types.enums import described_enum
 from api.types.errors import UserError
 from api.types.node import Node
 from domain.stock.ledger import MovementKind
@@ -25,18 +26,30 @@ if TYPE_CHECKING:
 ApprovalStepType = Annotated["ApprovalStep", strawberry.lazy("api.types.approval")]
 HistoryEntryType = Annotated["HistoryEntry", strawberry.lazy("api.types.approval")]
 
-StockInStatusEnum = strawberry.enum(
+StockInStatusEnum = described_enum(
     StockInStatus,
     name="StockInStatus",
     description=(
         "REQUESTED (stockInRequest; QC passed, in approval) → APPROVED (stockInApprove, last "
         "step) → POSTED (stockInPost: on-hand rises); REJECTED (stockInReject) is final."
     ),
+    values={
+        StockInStatus.REQUESTED: "QC passed and requested; waiting in its approval chain.",
+        StockInStatus.APPROVED: "Approved by its last step; stock rises when it is posted.",
+        StockInStatus.REJECTED: "Rejected by an approver; final, stock never rises.",
+        StockInStatus.POSTED: "Posted: the quantity was added to on-hand stock (a RECEIPT "
+        "movement).",
+    },
 )
-MovementKindEnum = strawberry.enum(
+MovementKindEnum = described_enum(
     MovementKind,
     name="StockMovementKind",
     description="RECEIPT (a posted stock-in) and RETURN add stock; SHIPMENT takes it away.",
+    values={
+        MovementKind.RECEIPT: "A posted stock-in added goods (`stockIn` is set).",
+        MovementKind.SHIPMENT: "A dispatched shipment took goods away (`shipment` is set).",
+        MovementKind.RETURN: "A received return brought goods back (`salesReturn` is set).",
+    },
 )
 
 MOVEMENT_PAGES = PageLimits(default=50, maximum=100)

@@ -1,10 +1,12 @@
 """approvalPolicySet: configure the approval chain of a document type (admin)."""
 
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
+from api.mutations.inputs import INPUT
 from api.mutations.payloads import refused
 from api.types.approval import (
     ApprovalPolicy,
@@ -28,7 +30,9 @@ class ApprovalPolicyStepInput:
     name: str = strawberry.field(
         description="Shown to users, e.g. 'VP in charge'. 1–100 characters."
     )
-    approver_kind: ApproverKindEnum
+    approver_kind: ApproverKindEnum = strawberry.field(
+        description="How the step's approver is found."
+    )
     role: RoleEnum | None = strawberry.field(
         default=None, description="Required for ROLE steps only."
     )
@@ -43,7 +47,9 @@ class ApprovalPolicyStepInput:
 
 @strawberry.input(description="The whole chain of one document type, replacing the current one.")
 class ApprovalPolicySetInput:
-    document_type: DocumentTypeEnum
+    document_type: DocumentTypeEnum = strawberry.field(
+        description="The kind of document whose chain is replaced."
+    )
     steps: list[ApprovalPolicyStepInput] = strawberry.field(description="In order; 1 to 10 steps.")
     skip_repeated_approver: bool = strawberry.field(
         default=True, description="Skip a step whose approver already approved an earlier one."
@@ -52,8 +58,12 @@ class ApprovalPolicySetInput:
 
 @strawberry.type(description="Result of approvalPolicySet.")
 class ApprovalPolicySetPayload:
-    approval_policy: ApprovalPolicy | None
-    errors: list[ApprovalPolicyError]
+    approval_policy: ApprovalPolicy | None = strawberry.field(
+        description="The chain now in force; null if refused."
+    )
+    errors: list[ApprovalPolicyError] = strawberry.field(
+        description="Why nothing changed; empty on success."
+    )
 
 
 @strawberry.type
@@ -63,7 +73,7 @@ class ApprovalPolicyMutations:
         "submitted finish with the steps they started with."
     )
     async def approval_policy_set(
-        self, info: Info, input: ApprovalPolicySetInput
+        self, info: Info, input: Annotated[ApprovalPolicySetInput, INPUT]
     ) -> ApprovalPolicySetPayload:
         policy = approval.Policy(
             document_type=input.document_type,

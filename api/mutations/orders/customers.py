@@ -6,14 +6,12 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from api.mutations.inputs import INPUT
 from api.mutations.payloads import InputIds, refused, run
 from api.types.customers import Customer, CustomerError, PriceFloor
 from domain.services.orders.customers import KEEP, CustomerWrite, PriceFloorWrite
 
 ERRORS_HELP = "Why it was refused; empty on success."
-
-
-INPUT = strawberry.argument(description="What to do; see the input type.")
 
 
 @strawberry.input(description="A new customer and its sales terms.")

@@ -7,6 +7,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.ids import pk_of
+from api.mutations.inputs import INPUT
 from api.mutations.payloads import InputIds, not_found, refused, run
 from api.types.shipments import SalesReturn, SalesReturnError
 from domain.orders.returns import ReturnLineDraft
@@ -14,9 +15,6 @@ from domain.services.orders.returns import ReturnCreate, ReturnReceive
 
 RETURN_HELP = "The return as committed; null when refused."
 ERRORS_HELP = "Why it was refused; empty on success."
-
-
-INPUT = strawberry.argument(description="What to do; see the input type.")
 
 
 @strawberry.input(description="A quantity of one delivered order line sent back.")

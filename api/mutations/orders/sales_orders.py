@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.ids import pk_of
+from api.mutations.inputs import INPUT
 from api.mutations.payloads import InputIds, not_found, refused, run
 from api.types.orders import SalesOrder, SalesOrderError
 from domain.orders.lines import MAX_LINES_PER_ORDER, OrderLineDraft
@@ -19,9 +20,6 @@ ID_HELP = "The order."
 VERSION_HELP = "Refuse with CONFLICT unless the order is still at this version."
 ORDER_HELP = "The order as committed; null when refused."
 ERRORS_HELP = "Why it was refused; empty on success."
-
-
-INPUT = strawberry.argument(description="What to do; see the input type.")
 
 
 @strawberry.input(description="One product on an order.")

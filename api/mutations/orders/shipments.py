@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.ids import pk_of
+from api.mutations.inputs import INPUT
 from api.mutations.payloads import InputIds, not_found, refused, run
 from api.types.shipments import Shipment, ShipmentError
 from domain.orders.shipments import ShipmentLineDraft
@@ -17,9 +18,6 @@ from domain.services.orders import shipments
 VERSION_HELP = "Refuse with CONFLICT unless the shipment is still at this version."
 SHIPMENT_HELP = "The shipment as committed; null when refused. Its order shows the derived status."
 ERRORS_HELP = "Why it was refused; empty on success."
-
-
-INPUT = strawberry.argument(description="What to do; see the input type.")
 
 
 @strawberry.input(description="A quantity of one order line to ship.")

@@ -1,10 +1,13 @@
 """Sales plan transitions: salesPlanSubmit, salesPlanApprove, salesPlanReject, salesPlanWithdraw,
 salesPlanRevise. One mutation per transition, each with its own input and payload."""
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
 from api.ids import pk_of
+from api.mutations.inputs import INPUT
 from api.mutations.payloads import not_found, refused, run
 from api.mutations.plans.sales_plans import plan_loader
 from api.types.errors import SalesPlanError
@@ -19,6 +22,7 @@ from domain.services.plans.approval import (
 
 ID_HELP = "The plan."
 VERSION_HELP = "Refuse with CONFLICT unless the plan is still at this version."
+ERRORS_HELP = "Why nothing changed; empty on success."
 
 
 @strawberry.input(description="Send a DRAFT plan into its approval chain.")
@@ -37,7 +41,9 @@ class SalesPlanSubmitInput:
 class SalesPlanApproveInput:
     id: strawberry.ID = strawberry.field(description=ID_HELP)
     expected_version: int | None = strawberry.field(default=None, description=VERSION_HELP)
-    comment: str | None = None
+    comment: str | None = strawberry.field(
+        default=None, description="Optional note, kept in the step and the history."
+    )
 
 
 @strawberry.input(description="Reject the plan at your step: it goes back to DRAFT.")
@@ -51,7 +57,9 @@ class SalesPlanRejectInput:
 class SalesPlanWithdrawInput:
     id: strawberry.ID = strawberry.field(description=ID_HELP)
     expected_version: int | None = strawberry.field(default=None, description=VERSION_HELP)
-    comment: str | None = None
+    comment: str | None = strawberry.field(
+        default=None, description="Optional note (why), kept in the history."
+    )
 
 
 @strawberry.input(description="Start a new DRAFT revision of an APPROVED plan.")
@@ -63,32 +71,42 @@ class SalesPlanReviseInput:
 
 @strawberry.type(description="Result of salesPlanSubmit.")
 class SalesPlanSubmitPayload:
-    sales_plan: SalesPlan | None
-    errors: list[SalesPlanError]
+    sales_plan: SalesPlan | None = strawberry.field(
+        description="The plan, SUBMITTED (or APPROVED); null if refused."
+    )
+    errors: list[SalesPlanError] = strawberry.field(description=ERRORS_HELP)
 
 
 @strawberry.type(description="Result of salesPlanApprove.")
 class SalesPlanApprovePayload:
-    sales_plan: SalesPlan | None
-    errors: list[SalesPlanError]
+    sales_plan: SalesPlan | None = strawberry.field(
+        description="The plan after the approval; null if refused."
+    )
+    errors: list[SalesPlanError] = strawberry.field(description=ERRORS_HELP)
 
 
 @strawberry.type(description="Result of salesPlanReject.")
 class SalesPlanRejectPayload:
-    sales_plan: SalesPlan | None
-    errors: list[SalesPlanError]
+    sales_plan: SalesPlan | None = strawberry.field(
+        description="The plan, back in DRAFT; null if refused."
+    )
+    errors: list[SalesPlanError] = strawberry.field(description=ERRORS_HELP)
 
 
 @strawberry.type(description="Result of salesPlanWithdraw.")
 class SalesPlanWithdrawPayload:
-    sales_plan: SalesPlan | None
-    errors: list[SalesPlanError]
+    sales_plan: SalesPlan | None = strawberry.field(
+        description="The plan, back in DRAFT; null if refused."
+    )
+    errors: list[SalesPlanError] = strawberry.field(description=ERRORS_HELP)
 
 
 @strawberry.type(description="Result of salesPlanRevise: `salesPlan` is the new revision.")
 class SalesPlanRevisePayload:
-    sales_plan: SalesPlan | None
-    errors: list[SalesPlanError]
+    sales_plan: SalesPlan | None = strawberry.field(
+        description="The new DRAFT revision; null if refused."
+    )
+    errors: list[SalesPlanError] = strawberry.field(description=ERRORS_HELP)
 
 
 async def transition(info: Info, payload_type, plan_id: str, command, **fields):
@@ -107,7 +125,7 @@ class PlanApprovalMutations:
         "unless acceptAllocationGap."
     )
     async def sales_plan_submit(
-        self, info: Info, input: SalesPlanSubmitInput
+        self, info: Info, input: Annotated[SalesPlanSubmitInput, INPUT]
     ) -> SalesPlanSubmitPayload:
         return await transition(
             info,
@@ -125,7 +143,7 @@ class PlanApprovalMutations:
         "step. An approved revision supersedes the plan it revises."
     )
     async def sales_plan_approve(
-        self, info: Info, input: SalesPlanApproveInput
+        self, info: Info, input: Annotated[SalesPlanApproveInput, INPUT]
     ) -> SalesPlanApprovePayload:
         return await transition(
             info,
@@ -140,7 +158,7 @@ class PlanApprovalMutations:
         description="SUBMITTED → DRAFT, by the current step's approver, with a reason."
     )
     async def sales_plan_reject(
-        self, info: Info, input: SalesPlanRejectInput
+        self, info: Info, input: Annotated[SalesPlanRejectInput, INPUT]
     ) -> SalesPlanRejectPayload:
         return await transition(
             info,
@@ -155,7 +173,7 @@ class PlanApprovalMutations:
         description="SUBMITTED → DRAFT, by the author side, before any approver decided."
     )
     async def sales_plan_withdraw(
-        self, info: Info, input: SalesPlanWithdrawInput
+        self, info: Info, input: Annotated[SalesPlanWithdrawInput, INPUT]
     ) -> SalesPlanWithdrawPayload:
         return await transition(
             info,
@@ -171,7 +189,7 @@ class PlanApprovalMutations:
         "original stays APPROVED until the revision is approved, then becomes SUPERSEDED."
     )
     async def sales_plan_revise(
-        self, info: Info, input: SalesPlanReviseInput
+        self, info: Info, input: Annotated[SalesPlanReviseInput, INPUT]
     ) -> SalesPlanRevisePayload:
         return await transition(
             info,

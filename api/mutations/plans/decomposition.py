@@ -1,11 +1,13 @@
 """salesPlanDecompose: split a plan's targets over the nodes one level down."""
 
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from api.ids import pk_of
+from api.mutations.inputs import INPUT
 from api.mutations.payloads import InputIds, not_found, refused, shaped
 from api.mutations.plans.sales_plans import SalesPlanLineInput, line_drafts, plan_loader
 from api.types.errors import SalesPlanError
@@ -33,7 +35,10 @@ class SalesPlanChildInput:
 @strawberry.input(description="Split a plan's targets into DRAFT child plans.")
 class SalesPlanDecomposeInput:
     id: strawberry.ID = strawberry.field(description="The parent plan.")
-    children: list[SalesPlanChildInput]
+    children: list[SalesPlanChildInput] = strawberry.field(
+        description="The child nodes' parts, each node at most once; the shares given must add "
+        "up to more than 0."
+    )
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse with CONFLICT unless the parent is still at this version."
     )
@@ -45,7 +50,9 @@ class SalesPlanDecomposePayload:
     children: list[SalesPlan] = strawberry.field(
         default_factory=list, description="The child plans created or refreshed."
     )
-    errors: list[SalesPlanError]
+    errors: list[SalesPlanError] = strawberry.field(
+        description="Why nothing changed; empty on success."
+    )
 
 
 @strawberry.type
@@ -57,7 +64,7 @@ class PlanDecompositionMutations:
         "DRAFT plan under this parent gets its lines replaced; a submitted or approved one is refused."
     )
     async def sales_plan_decompose(
-        self, info: Info, input: SalesPlanDecomposeInput
+        self, info: Info, input: Annotated[SalesPlanDecomposeInput, INPUT]
     ) -> SalesPlanDecomposePayload:
         ids = InputIds()
         plan = ids.pk(input.id, "SalesPlan", "sales plan", "input", "id")

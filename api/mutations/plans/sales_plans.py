@@ -2,11 +2,13 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from api.ids import BadId, from_global_id
+from api.mutations.inputs import INPUT
 from api.mutations.payloads import InputIds, not_found, refused, run
 from api.types.errors import SalesPlanError
 from api.types.plans import GranularityEnum, SalesPlan
@@ -34,8 +36,8 @@ class SalesPlanLineInput:
 
 @strawberry.input(description="Names one line of a plan: its product and month.")
 class SalesPlanLineKeyInput:
-    product_id: strawberry.ID
-    period: date
+    product_id: strawberry.ID = strawberry.field(description="Global id of the line's Product.")
+    period: date = strawberry.field(description="First day of the line's month.")
 
 
 @strawberry.input(description="A new DRAFT plan for a company, department or salesperson.")
@@ -43,7 +45,9 @@ class SalesPlanCreateInput:
     owner_id: strawberry.ID = strawberry.field(
         description="Global id of the Company, Department or Salesperson the plan is for."
     )
-    granularity: GranularityEnum
+    granularity: GranularityEnum = strawberry.field(
+        description="Whether the plan spans a year, a quarter or a month."
+    )
     period_start: date = strawberry.field(
         description="Jan 1 for YEAR, a quarter's first day for QUARTER, a month's first day."
     )
@@ -78,8 +82,12 @@ class SalesPlanCreatePayload:
 
 @strawberry.type(description="Result of salesPlanUpdateLines.")
 class SalesPlanUpdateLinesPayload:
-    sales_plan: SalesPlan | None = strawberry.field(description="The plan after the change.")
-    errors: list[SalesPlanError]
+    sales_plan: SalesPlan | None = strawberry.field(
+        description="The plan after the change; null if refused."
+    )
+    errors: list[SalesPlanError] = strawberry.field(
+        description="Why nothing changed; empty on success."
+    )
 
 
 def line_drafts(ids: InputIds, lines: list[SalesPlanLineInput], path: str) -> list[LineDraft]:
@@ -102,7 +110,7 @@ class SalesPlanMutations:
         description="Create a DRAFT sales plan. Planners for any node; managers for their department and its salespeople; salespeople for themselves."
     )
     async def sales_plan_create(
-        self, info: Info, input: SalesPlanCreateInput
+        self, info: Info, input: Annotated[SalesPlanCreateInput, INPUT]
     ) -> SalesPlanCreatePayload:
         ids = InputIds()
         try:
@@ -133,7 +141,7 @@ class SalesPlanMutations:
         description="Set or remove targets of a DRAFT plan (its author's side: planner, the department's manager, or the salesperson). Raises the plan's version."
     )
     async def sales_plan_update_lines(
-        self, info: Info, input: SalesPlanUpdateLinesInput
+        self, info: Info, input: Annotated[SalesPlanUpdateLinesInput, INPUT]
     ) -> SalesPlanUpdateLinesPayload:
         ids = InputIds()
         plan = ids.pk(input.id, "SalesPlan", "sales plan", "input", "id")

@@ -7,6 +7,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.ids import pk_of
+from api.mutations.inputs import INPUT
 from api.mutations.payloads import InputIds, not_found, refused, run
 from api.types.stock import StockIn, StockInError
 from domain.services.stock import stock_in as stock_ins
@@ -14,9 +15,6 @@ from domain.services.stock import stock_in as stock_ins
 VERSION_HELP = "Refuse with CONFLICT unless the stock-in is still at this version."
 STOCK_IN_HELP = "The stock-in as committed; null when refused."
 ERRORS_HELP = "Why it was refused; empty on success."
-
-
-INPUT = strawberry.argument(description="What to do; see the input type.")
 
 
 @strawberry.input(description="Ask to put QC-passed finished goods into stock.")
