@@ -29,6 +29,7 @@ from api.observability.requests import RequestObservation
 from api.observability.tracing import setup_tracing
 from api.schema import schema
 from domain.config import Settings, get_settings
+from domain.jobs import create_job_queue
 from domain.services.pipeline import UseCases
 from domain.store.db import create_engine
 from domain.tokens import token_expiry
@@ -125,16 +126,20 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     tracing = setup_tracing(engine, schema)  # None unless OTEL_EXPORTER_OTLP_ENDPOINT is set
     hub = EventHub(engine, broker_for(settings.event_broker_url))
     viewer_watch = ViewerWatch(engine)
+    # Long work (forecast baselines, MRP runs) goes to background jobs, never this event loop.
+    jobs = create_job_queue(settings.database_url)
     # Every business action runs here; a commit with events wakes this process's hub at once.
-    use_cases = UseCases(engine, on_commit=hub.committed)
+    use_cases = UseCases(engine, on_commit=hub.committed, jobs=jobs)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette):
         await hub.start()
         await viewer_watch.start()
+        await jobs.start(engine)
         try:
             yield
         finally:
+            await jobs.stop()
             await viewer_watch.stop()
             await hub.stop()
             if tracing is not None:
@@ -161,4 +166,5 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.hub = hub
     app.state.viewer_watch = viewer_watch
     app.state.use_cases = use_cases
+    app.state.jobs = jobs
     return app

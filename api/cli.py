@@ -1,4 +1,4 @@
-"""The `salesplan` command: serve, migrate, demo, token, export-schema."""
+"""The `salesplan` command: serve, migrate, worker, demo, token, export-schema."""
 
 import argparse
 import asyncio
@@ -43,6 +43,18 @@ def main(argv: list[str] | None = None) -> int:
         help="the least important level written (default: LOG_LEVEL, else info)",
     )
     commands.add_parser("migrate", help="migrate the database to the newest schema")
+    worker = commands.add_parser(
+        "worker", help="run background jobs (PostgreSQL; SQLite runs them inside `serve`)"
+    )
+    worker.add_argument("--concurrency", type=int, default=1, help="jobs at once per process")
+    worker.add_argument(
+        "--import",
+        dest="imports",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="also load the jobs of MODULE (besides the built-in task modules)",
+    )
     demo = commands.add_parser("demo", help="load the demo organisation")
     demo.add_argument("--scale", type=int, default=1, help="N times larger (benchmarks)")
     demo.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
@@ -56,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     handler = {
         "serve": cmd_serve,
         "migrate": cmd_migrate,
+        "worker": cmd_worker,
         "demo": cmd_demo,
         "token": cmd_token,
         "export-schema": cmd_export_schema,
@@ -146,6 +159,29 @@ def cmd_migrate(_args) -> int:
 
     asyncio.run(run())
     print("database migrated to the newest schema")
+    return 0
+
+
+def cmd_worker(args) -> int:
+    import logging
+
+    from domain.config import get_settings
+    from domain.jobs.registry import load_task_modules
+    from domain.store.db import is_sqlite
+
+    settings = get_settings()
+    if is_sqlite(settings.database_url):
+        print(
+            "salesplan worker needs PostgreSQL; on SQLite `salesplan serve` runs the jobs itself",
+            file=sys.stderr,
+        )
+        return 2
+    from domain.jobs.postgres import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    load_task_modules(args.imports)
+    print(f"job worker on {settings.database_url}, {args.concurrency} at a time", flush=True)
+    asyncio.run(run_worker(settings.database_url, concurrency=args.concurrency))
     return 0
 
 

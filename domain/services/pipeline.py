@@ -56,14 +56,21 @@ class Result(Generic[T]):
 class UseCases:
     """Runs commands for one process; made once when the app is built."""
 
-    def __init__(self, engine: AsyncEngine, on_commit: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        on_commit: Callable[[], None] | None = None,
+        jobs: Any = None,
+    ) -> None:
         self.engine = engine
         self._on_commit = on_commit
+        # The process's job queue (domain.jobs.JobQueue): handlers ask for jobs by uow.defer.
+        self.jobs = jobs
 
     async def handle(self, cmd: Any, actor: Actor) -> Result:
         handler = HANDLERS[type(cmd)]
         try:
-            async with UnitOfWork(self.engine, self._on_commit) as uow:
+            async with UnitOfWork(self.engine, self._on_commit, self.jobs) as uow:
                 value = await handler(cmd, actor, uow)
                 await uow.commit()
         except DomainRefusal as refusal:

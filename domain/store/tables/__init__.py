@@ -6,6 +6,14 @@ from domain.store.tables.approval import ApprovalPolicy, ApprovalPolicyStep, App
 from domain.store.tables.catalogue import Product
 from domain.store.tables.customers import CustomerAccount
 from domain.store.tables.events import Event, IdempotentRequest
+from domain.store.tables.forecasts import (
+    DemandHistory,
+    Forecast,
+    ForecastAdjustment,
+    ForecastLine,
+    ForecastLineSource,
+    ForecastPolicy,
+)
 from domain.store.tables.orders import PriceFloor, SalesOrder, SalesOrderLine
 from domain.store.tables.organisation import AppUser, Company, Customer, Department, Salesperson
 from domain.store.tables.plans import SalesPlan, SalesPlanLine
@@ -23,8 +31,14 @@ __all__ = [
     "Company",
     "Customer",
     "CustomerAccount",
+    "DemandHistory",
     "Department",
     "Event",
+    "Forecast",
+    "ForecastAdjustment",
+    "ForecastLine",
+    "ForecastLineSource",
+    "ForecastPolicy",
     "IdempotentRequest",
     "PriceFloor",
     "Product",
