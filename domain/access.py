@@ -16,12 +16,15 @@ class Role(Enum):
     MANAGER = "MANAGER"
     SALESPERSON = "SALESPERSON"
     PARTNER = "PARTNER"
+    REPORTING = "REPORTING"  # reads the whole company for reports and exports; writes nothing
 
 
-# Roles that read every plan of the company (they approve or compile them).
+# Roles that read every plan of the company (they approve, compile or report on them).
 COMPANY_WIDE_READERS = frozenset(
-    {Role.ADMIN, Role.VP, Role.GENERAL_MANAGER, Role.FINANCE, Role.PLANNER}
+    {Role.ADMIN, Role.VP, Role.GENERAL_MANAGER, Role.FINANCE, Role.PLANNER, Role.REPORTING}
 )
+# Roles that allow no action at all: a user holding only these is refused every mutation.
+READ_ONLY_ROLES = frozenset({Role.REPORTING})
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,11 @@ class Actor:
     @property
     def reads_all_plans(self) -> bool:
         return bool(self.roles & COMPANY_WIDE_READERS)
+
+    @property
+    def writes_nothing(self) -> bool:
+        """Holds only read-only roles (reporting): every business action is refused."""
+        return bool(self.roles) and self.roles <= READ_ONLY_ROLES
 
     @cached_property
     def reading_scope(self) -> tuple:

@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.access import Actor
-from domain.errors import DomainError, DomainRefusal
+from domain.errors import DomainError, DomainRefusal, ErrorCode
 from domain.store.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -39,6 +39,9 @@ def handles(command_type: type[C]) -> Callable[[Handler], Handler]:
         return handler
 
     return register
+
+
+READ_ONLY_ACTOR = DomainError(ErrorCode.FORBIDDEN, "your role may read but not change anything")
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,8 @@ class UseCases:
 
     async def handle(self, cmd: Any, actor: Actor) -> Result:
         handler = HANDLERS[type(cmd)]
+        if actor.writes_nothing:  # the reporting role reads everything and changes nothing
+            return Result(errors=(READ_ONLY_ACTOR,))
         try:
             async with UnitOfWork(self.engine, self._on_commit, self.jobs) as uow:
                 value = await handler(cmd, actor, uow)

@@ -92,6 +92,7 @@ LOGINS = {
     "sales": ("Li Wei (Sales, East China)", "SALESPERSON"),
     "partner": ("Portal user, Zhongshan Tractor Works", "PARTNER"),
     "partner2": ("Portal user, Lakeside Mining Ltd", "PARTNER"),
+    "report": ("Rui Bao (Reporting)", "REPORTING"),
 }
 
 

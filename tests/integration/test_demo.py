@@ -27,7 +27,18 @@ from domain.store.tables import (
 from domain.store.uow import UnitOfWork
 from tests.conftest import clear
 
-LOGIN_NAMES = ["admin", "vp", "gm", "finance", "planner", "manager", "sales", "partner", "partner2"]
+LOGIN_NAMES = [
+    "admin",
+    "vp",
+    "gm",
+    "finance",
+    "planner",
+    "manager",
+    "sales",
+    "partner",
+    "partner2",
+    "report",
+]
 
 
 async def count(engine: AsyncEngine, table, *where) -> int:
@@ -122,7 +133,9 @@ async def test_each_login_acts_with_its_role_and_place_in_the_organisation(demo)
     for partner in ("partner", "partner2"):
         assert actors[partner].company_id is None
         assert not actors[partner].is_internal
-    for staff in ("admin", "vp", "gm", "finance", "planner", "manager", "sales"):
+    assert actors["report"].roles == frozenset({Role.REPORTING})
+    assert actors["report"].reads_all_plans and actors["report"].writes_nothing
+    for staff in ("admin", "vp", "gm", "finance", "planner", "manager", "sales", "report"):
         assert actors[staff].company_id == company
         assert actors[staff].customer_id is None
 
