@@ -20,6 +20,7 @@ from api.mutations.plans.approval import PlanApprovalMutations
 from api.mutations.plans.decomposition import PlanDecompositionMutations
 from api.mutations.plans.sales_plans import SalesPlanMutations
 from api.mutations.stock.stock_in import StockInMutations
+from api.observability.operations import OperationObservation
 from api.queries import Query
 from api.subscriptions import Subscription
 from api.types.approval import ApprovalStep
@@ -100,6 +101,8 @@ schema = Schema(
     ],
     config=StrawberryConfig(scalar_map={Decimal: BOUNDED_DECIMAL, date: DATE, datetime: DATE_TIME}),
     extensions=[
+        # Figures and the log line of every operation, refused ones included.
+        OperationObservation,
         # Limits first: an operation over them is refused before anything else runs.
         OperationLimits,
         RequireAuthentication,
