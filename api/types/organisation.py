@@ -40,6 +40,8 @@ RoleEnum = described_enum(
         Role.SALESPERSON: "Drafts and submits their own plans; reads and drafts their own orders.",
         Role.PARTNER: "A customer's portal user: reads only its own company's orders, shipments "
         "and tracking, and confirms receipt; nothing else.",
+        Role.REPORTING: "Reads every plan and order of the company for reports and exports; "
+        "may change nothing (every mutation is refused with FORBIDDEN).",
     },
 )
 
