@@ -26,6 +26,7 @@ check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/salesplan export-schema --check schema.graphql
+	$(BIN)/python -m api.schema_docs schema.graphql
 
 fmt: $(STAMP)
 	$(BIN)/ruff format .
