@@ -5,8 +5,11 @@ One process: the figures of this process. Several worker processes of one `sales
 every scrape adds up the figures of all of them (prometheus-client's multiprocess mode).
 """
 
+import contextlib
 import hmac
 import os
+import time
+from collections.abc import Iterator
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -122,6 +125,20 @@ def watch_pool(engine: AsyncEngine) -> None:
         POOL_SIZE.inc(size() + max(overflow, 0))
     event.listen(pool, "checkout", lambda *_: POOL_CHECKED_OUT.inc())
     event.listen(pool, "checkin", lambda *_: POOL_CHECKED_OUT.dec())
+
+
+@contextlib.contextmanager
+def timed_job(name: str) -> Iterator[None]:
+    """Time one run of a background job into salesplan_job_duration_seconds{job, outcome}:
+    `done`, or `failed` when it raises. For the process that runs jobs; a worker process other
+    than the server's shows its figures through PROMETHEUS_MULTIPROC_DIR."""
+    started = time.perf_counter()
+    outcome = "failed"
+    try:
+        yield
+        outcome = "done"
+    finally:
+        JOB_DURATION.labels(name, outcome).observe(time.perf_counter() - started)
 
 
 def registry() -> CollectorRegistry:
