@@ -26,6 +26,16 @@ ErrorCodeEnum = described_enum(
         ErrorCode.INSUFFICIENT_STOCK: "On-hand stock is short for the quantity to dispatch.",
         ErrorCode.EXCEEDS_OUTSTANDING: "More than is left to ship on an order line.",
         ErrorCode.EXCEEDS_DELIVERED: "More than was delivered and not yet returned, on a return.",
+        ErrorCode.BOM_CYCLE: "The BOM would contain a cycle; the message names its items, "
+        "parent first.",
+        ErrorCode.NEGATIVE_QUANTITY_PER: "A BOM line's quantity per is below zero.",
+        ErrorCode.MISSING_LEAD_TIME: "An item MRP plans would have no lead time (its own, or for "
+        "a BUY item its preferred supplier's); the message names the items.",
+        ErrorCode.HORIZON_TOO_LONG: "An MRP horizon of more than 104 buckets.",
+        ErrorCode.NO_APPROVED_FORECAST: "MRP runs on an APPROVED forecast; this one is not.",
+        ErrorCode.FORECAST_SUPERSEDED: "The forecast was superseded by a newer approved one.",
+        ErrorCode.RUN_IN_PROGRESS: "An MRP run of that forecast is QUEUED or RUNNING: a second "
+        "one is refused, not queued.",
     },
 )
 
