@@ -10,10 +10,13 @@ from strawberry.types import Info
 
 from api.ids import BadId, from_global_id, pk_of
 from api.loaders.execution import execution_report
+from api.loaders.reports import plan_vs_actual
 from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
+from api.types.achievement import PlanVsActualReport
 from api.types.approval import ApprovalPolicy, policy_type
 from api.types.catalogue import Product
 from api.types.customers import CUSTOMERS_DESCRIPTION, Customer, PriceFloor, customer_pages
+from api.types.delivery_reports import DeliveryReport, DeliveryReportWhereInput
 from api.types.documents import load_document
 from api.types.execution import ExecutionGroupBy, OrderExecutionReport, OrderExecutionWhereInput
 from api.types.node import Node
@@ -37,6 +40,24 @@ async def approval_policies(engine) -> list[ApprovalPolicy]:
 
 
 PRODUCT_PAGES = PageLimits(default=50, maximum=100)
+
+
+def delivery_report_filter(where: DeliveryReportWhereInput | None) -> tuple:
+    """The loader's filter key of a DeliveryReportWhereInput: (period, scope key, statuses); an
+    id that names no Company or Department matches nothing."""
+    if where is None:
+        return (None, None, ())
+    scope = None
+    if where.scope_id is not None:
+        try:
+            type_name, pk = from_global_id(where.scope_id)
+        except BadId:
+            type_name, pk = "", 0
+        scope = f"{type_name}:{pk}" if type_name in ("Company", "Department") else "none"
+    statuses = tuple(sorted(s.value for s in where.status_in)) if where.status_in else ()
+    return (where.period, scope, statuses)
+
+
 MAX_NODES = 100
 
 
@@ -56,6 +77,7 @@ NODE_LOADERS = {
     "Shipment": lambda loaders: loaders.shipments.shipment,
     "SalesReturn": lambda loaders: loaders.shipments.sales_return,
     "StockIn": lambda loaders: loaders.stock.stock_in,
+    "DeliveryReport": lambda loaders: loaders.reports.report,
 }
 
 
@@ -275,3 +297,67 @@ class Query:
         after: After = None,
     ) -> OrderExecutionReport:
         return await execution_report(info, group_by, where, as_of, first, after)
+
+    @strawberry.field(
+        description="Plan vs actual (达成率) for a range of months: targets from the approved plans "
+        "in force against booked orders less returns, on every node under `scopeId` down to the "
+        "salespeople, per product and month, with a ranking (业绩考核). Null when the node does "
+        "not exist or you may not read its plans (partners never may). Computed by grouping in "
+        "SQL: a handful of statements whatever the number of orders."
+    )
+    async def plan_vs_actual(
+        self,
+        info: Info,
+        period_from: Annotated[
+            date, strawberry.argument(description="The first month (its first day).")
+        ],
+        period_to: Annotated[
+            date,
+            strawberry.argument(
+                description="The last month (its first day); at most 24 months after periodFrom's."
+            ),
+        ],
+        scope_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The Company, Department or Salesperson at the root; default: the "
+                "widest node you may read (the company, your department, or yourself)."
+            ),
+        ] = None,
+        product_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this product's targets and orders."),
+        ] = None,
+    ) -> PlanVsActualReport | None:
+        return await plan_vs_actual(info, period_from, period_to, scope_id, product_id)
+
+    @strawberry.field(
+        description="One delivery report; null if it does not exist or you may not read it "
+        "(company-wide readers read all of their company's, a manager the department's)."
+    )
+    async def delivery_report(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the report.")],
+    ) -> DeliveryReport | None:
+        pk = pk_of(id, "DeliveryReport")
+        return None if pk is None else await info.context.loaders.reports.report.load(pk)
+
+    @strawberry.field(
+        description="Delivery reports you may read, newest first. "
+        + STOCK_PAGES.describe("Reports:")
+    )
+    async def delivery_reports(
+        self,
+        info: Info,
+        where: Annotated[
+            DeliveryReportWhereInput | None,
+            strawberry.argument(description="Only reports meeting every given condition."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[DeliveryReport]:
+        page = PageRequest.of(STOCK_PAGES, first, after, last, before)
+        return await info.context.loaders.reports.reports.load(page, delivery_report_filter(where))

@@ -19,6 +19,7 @@ from api.mutations.orders.shipments import ShipmentMutations
 from api.mutations.plans.approval import PlanApprovalMutations
 from api.mutations.plans.decomposition import PlanDecompositionMutations
 from api.mutations.plans.sales_plans import SalesPlanMutations
+from api.mutations.reports.delivery_reports import DeliveryReportMutations
 from api.mutations.stock.stock_in import StockInMutations
 from api.observability.operations import OperationObservation
 from api.queries import Query
@@ -26,6 +27,7 @@ from api.subscriptions import Subscription
 from api.types.approval import ApprovalStep
 from api.types.catalogue import Product
 from api.types.customers import Customer
+from api.types.delivery_reports import DeliveryReport
 from api.types.orders import SalesOrder, SalesOrderLine
 from api.types.organisation import Company, Department, Salesperson, User
 from api.types.plans import SalesPlan, SalesPlanLine
@@ -50,6 +52,7 @@ class Mutation(
     StockInMutations,
     ShipmentMutations,
     ReturnMutations,
+    DeliveryReportMutations,
 ):
     """Every business action, named noun first (salesPlanCreate, salesPlanSubmit, ...)."""
 
@@ -98,6 +101,7 @@ schema = Schema(
         Shipment,
         SalesReturn,
         StockIn,
+        DeliveryReport,
     ],
     config=StrawberryConfig(scalar_map={Decimal: BOUNDED_DECIMAL, date: DATE, datetime: DATE_TIME}),
     extensions=[

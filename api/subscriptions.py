@@ -42,6 +42,7 @@ APPROVAL_STREAMS = {
     "SalesPlan": DocumentType.SALES_PLAN,
     "SalesOrder": DocumentType.SALES_ORDER,
     "StockIn": DocumentType.STOCK_IN,
+    "DeliveryReport": DocumentType.DELIVERY_REPORT,
 }
 NOT_FOUND = {"code": "NOT_FOUND"}
 

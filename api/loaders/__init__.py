@@ -8,6 +8,7 @@ from api.loaders.orders import OrderLoaders
 from api.loaders.organisation import OrganisationLoaders
 from api.loaders.plans import PlanLoaders
 from api.loaders.reading import ReadDB
+from api.loaders.reports import ReportLoaders
 from api.loaders.shipments import ShipmentLoaders
 from api.loaders.stock import StockLoaders
 from domain.access import Actor
@@ -50,6 +51,10 @@ class Loaders:
     @cached_property
     def stock(self) -> StockLoaders:
         return StockLoaders(self.db, self.actor)
+
+    @cached_property
+    def reports(self) -> ReportLoaders:
+        return ReportLoaders(self.db, self.actor)
 
 
 __all__ = ["Loaders", "ReadDB"]

@@ -11,7 +11,6 @@ from strawberry.dataloader import DataLoader
 
 from api.loaders.approval import history_loader, steps_loader
 from api.loaders.catalogue import CatalogueLoaders
-from api.loaders.execution import line_facts
 from api.loaders.reading import MAX_BATCH, ChildPages, ReadDB, TopLevelPages, by_id_loader
 from api.pagination import SortOrder
 from api.types.catalogue import Product
@@ -23,6 +22,7 @@ from domain.orders.execution import ZERO_MONEY, ZERO_QTY, Figures, line_figures,
 from domain.orders.lifecycle import OrderStatus
 from domain.orders.lines import money
 from domain.orders.special_approval import applicable_floor
+from domain.store.orders.execution import line_facts
 from domain.store.orders.scoping import customers_visible_to, internal_only, orders_visible_to
 from domain.store.tables import ApprovalStep as StepRow
 from domain.store.tables import Customer as CustomerRow
@@ -203,7 +203,7 @@ class OrderLoaders:
 
     async def _load_execution(self, keys: list[tuple[int, date]]) -> list[OrderExecution]:
         """Figures per (order id, as-of day): three statements for the whole batch."""
-        facts = await line_facts(self._db, [lines.c.order_id.in_({pk for pk, _ in keys})])
+        facts = await line_facts(self._db.rows, [lines.c.order_id.in_({pk for pk, _ in keys})])
         by_order: dict[int, list] = defaultdict(list)
         for line_keys, line in facts:
             by_order[line_keys.order_id].append((line_keys.line_id, line))

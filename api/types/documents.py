@@ -13,4 +13,6 @@ async def load_document(info: Info, document_type: DocumentType, pk: int):
         return await info.context.loaders.orders.order.load(pk)
     if document_type is DocumentType.STOCK_IN:
         return await info.context.loaders.stock.stock_in.load(pk)
+    if document_type is DocumentType.DELIVERY_REPORT:
+        return await info.context.loaders.reports.report.load(pk)
     return None

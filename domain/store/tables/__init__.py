@@ -17,6 +17,7 @@ from domain.store.tables.forecasts import (
 from domain.store.tables.orders import PriceFloor, SalesOrder, SalesOrderLine
 from domain.store.tables.organisation import AppUser, Company, Customer, Department, Salesperson
 from domain.store.tables.plans import SalesPlan, SalesPlanLine
+from domain.store.tables.reports import DeliveryReport, DeliveryReportLateOrder
 from domain.store.tables.returns import SalesReturn, SalesReturnLine
 from domain.store.tables.shipments import Shipment, ShipmentLine, TrackingEvent
 from domain.store.tables.stock import StockBalance, StockIn, StockMovement
@@ -31,6 +32,8 @@ __all__ = [
     "Company",
     "Customer",
     "CustomerAccount",
+    "DeliveryReport",
+    "DeliveryReportLateOrder",
     "DemandHistory",
     "Department",
     "Event",
