@@ -6,6 +6,7 @@ generating again makes a new revision."""
 from sqlalchemy import text
 
 from api.ids import to_global_id
+from tests.api.live_client import live, token_of
 from tests.api.lookups import global_id
 
 EXECUTION_FIGURES = """orderedQuantity orderedAmount shippedQuantity shippedAmount
@@ -356,3 +357,25 @@ async def test_who_reads_which_reports(live_demo, client_for):
         assert seen == visible, login
         listed = await client.execute("{ deliveryReports { nodes { id } } }")
         assert {n["id"] for n in listed["deliveryReports"]["nodes"]} == visible, login
+
+
+TASKS = """
+subscription {
+  approvalTaskAssigned { stepName document { id ... on DeliveryReport { status revision } } }
+}
+"""
+
+
+async def test_the_vp_is_told_live_when_a_report_waits_for_them(
+    live_demo, server, settings, client_for
+):
+    planner = await client_for("planner")
+    report = (await generate(planner, await company_id(live_demo)))["deliveryReport"]
+    async with live(server.ws_url, await token_of(live_demo, settings, "vp")) as client:
+        await client.subscribe(TASKS)
+        await act(planner, "Submit", id=report["id"])
+        task = (await client.next_data())["approvalTaskAssigned"]
+    assert task == {
+        "stepName": "VP in charge",
+        "document": {"id": report["id"], "status": "SUBMITTED", "revision": 1},
+    }
