@@ -11,7 +11,7 @@ from starlette.background import BackgroundTask
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -19,6 +19,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 import domain.services  # noqa: F401  (registers every command handler)
 from api.auth import AuthenticationFailed, authenticate, bearer_token
 from api.context import Context
+from api.graphiql import GraphiQLAssets, graphiql_page
 from api.idempotency import IdempotencyMiddleware
 from api.live.brokers import broker_for
 from api.live.hub import EventHub
@@ -51,7 +52,8 @@ class GraphQLView(GraphQL):
     ) -> None:
         super().__init__(
             schema,
-            graphql_ide="graphiql",
+            # Our page (api.graphiql) with its assets served here; None answers GET with 404.
+            graphql_ide="graphiql" if settings.graphiql_enabled else None,
             allow_queries_via_get=False,
             # Only the current protocol: the legacy graphql-ws one had several CVEs in 2026.
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
@@ -99,6 +101,9 @@ class GraphQLView(GraphQL):
             raise ConnectionRejectionError({"message": str(e)}) from e
         context.token_expires_at = token_expiry(token, self.settings.secret_key)
         return None
+
+    async def render_graphql_ide(self, request):
+        return graphiql_page()
 
     def encode_json(self, data: object) -> str:
         return orjson.dumps(data).decode()
@@ -157,6 +162,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
                 "/graphql", IdempotencyMiddleware(view, engine, settings), methods=["GET", "POST"]
             ),
             WebSocketRoute("/graphql", view),
+            *([Mount("/graphiql", GraphiQLAssets())] if settings.graphiql_enabled else []),
         ],
         middleware=[Middleware(RequestObservation, tracing=tracing)],
         lifespan=lifespan,
