@@ -1,8 +1,19 @@
-"""Finding a document that goes through approval, by its type and key."""
+"""Documents that go through approval: their interface, and finding one by its type and key."""
 
+import strawberry
+from api.types.node import Node
+from domain.approvals.chains import DocumentType
 from strawberry.types import Info
 
-from domain.approvals.chains import DocumentType
+
+@strawberry.interface(
+    description="A document that goes through an approval chain, as an approval task or a "
+    "`approvalTaskAssigned` event shows it: a SalesPlan, a SalesOrder (special approval), a "
+    "StockIn or a DeliveryReport. Select the fields of each with `... on SalesPlan { ... }`; "
+    "more document types may implement it later, so keep a default branch."
+)
+class ApprovableDocument(Node):
+    pass
 
 
 async def load_document(info: Info, document_type: DocumentType, pk: int):
