@@ -11,10 +11,16 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from graphql import GraphQLError
+from strawberry.types import Info
+
 from api.ids import pk_of
 from api.live.follow import follow
 from api.live.hub import Interest
+from api.types.documents import ApprovableDocument, load_document
+from api.types.orders import OrderStatusEnum, SalesOrder
 from api.types.organisation import User
+from api.types.plans import PlanStatusEnum, SalesPlan
 from domain.access import Actor
 from domain.approvals.chains import DocumentType
 from domain.events import ApprovalRouting
@@ -23,12 +29,6 @@ from domain.orders.events import SalesOrderEvent
 from domain.plans.access import may_read_plan
 from domain.plans.events import SalesPlanEvent
 from domain.store.events.reader import EventRecord
-from graphql import GraphQLError
-from strawberry.types import Info
-
-from api.types.documents import ApprovableDocument, load_document
-from api.types.orders import OrderStatusEnum, SalesOrder
-from api.types.plans import PlanStatusEnum, SalesPlan
 
 CURSOR_HELP = (
     "Resume after this cursor (the `cursor` of the last event you received). A cursor this "
@@ -50,22 +50,14 @@ NOT_FOUND = {"code": "NOT_FOUND"}
 class SalesPlanStatusChange:
     actor_pk: strawberry.Private[int | None]
     plan_pk: strawberry.Private[int]
-    cursor: str = strawberry.field(
-        description="Pass as `after` to resume after this event."
-    )
-    sequence: int = strawberry.field(
-        description="The event's number within this plan: 1, 2, 3..."
-    )
-    action: str = strawberry.field(
-        description="SUBMITTED, STEP_APPROVED, APPROVED, REJECTED, ..."
-    )
+    cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
+    sequence: int = strawberry.field(description="The event's number within this plan: 1, 2, 3...")
+    action: str = strawberry.field(description="SUBMITTED, STEP_APPROVED, APPROVED, REJECTED, ...")
     from_status: PlanStatusEnum | None = strawberry.field(
         description="The status before; null when the plan was just created."
     )
     to_status: PlanStatusEnum = strawberry.field(description="The status now.")
-    occurred_at: datetime = strawberry.field(
-        description="When the change was committed."
-    )
+    occurred_at: datetime = strawberry.field(description="When the change was committed.")
 
     @strawberry.field(description="The plan as it is now.")
     async def sales_plan(self, info: Info) -> SalesPlan | None:
@@ -83,12 +75,8 @@ class SalesPlanStatusChange:
 )
 class OrderStatusChange:
     order_pk: strawberry.Private[int]
-    cursor: str = strawberry.field(
-        description="Pass as `after` to resume after this event."
-    )
-    sequence: int = strawberry.field(
-        description="The event's number within this order: 1, 2, 3..."
-    )
+    cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
+    sequence: int = strawberry.field(description="The event's number within this order: 1, 2, 3...")
     action: str = strawberry.field(
         description="What happened, e.g. SUBMITTED, CONFIRMED, SHIPMENT_DISPATCHED."
     )
@@ -99,9 +87,7 @@ class OrderStatusChange:
     actor_kind: str = strawberry.field(
         description="STAFF, PARTNER (the customer's portal user) or SYSTEM (derived from shipments)."
     )
-    occurred_at: datetime = strawberry.field(
-        description="When the change was committed."
-    )
+    occurred_at: datetime = strawberry.field(description="When the change was committed.")
 
     @strawberry.field(description="The order as it is now.")
     async def order(self, info: Info) -> SalesOrder | None:
@@ -112,9 +98,7 @@ class OrderStatusChange:
 class ApprovalTaskAssignment:
     document_type: strawberry.Private[DocumentType]
     document_pk: strawberry.Private[int]
-    cursor: str = strawberry.field(
-        description="Pass as `after` to resume after this event."
-    )
+    cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
     step_name: str = strawberry.field(description="The step you must decide.")
     occurred_at: datetime = strawberry.field(
         description="When the step became yours (the change that routed it committed)."
@@ -159,8 +143,7 @@ def assigned_to(actor: Actor, record: EventRecord) -> bool:
     if not isinstance(event, ApprovalRouting) or not event.routes_a_task:
         return False
     return actor.user_id in (event.assignees or ()) or (
-        event.assignee_role is not None
-        and event.assignee_role in {r.value for r in actor.roles}
+        event.assignee_role is not None and event.assignee_role in {r.value for r in actor.roles}
     )
 
 
@@ -187,9 +170,7 @@ class Subscription:
         ] = None,
         customer_id: Annotated[
             strawberry.ID | None,
-            strawberry.argument(
-                description="Only the orders of this customer (a Customer id)."
-            ),
+            strawberry.argument(description="Only the orders of this customer (a Customer id)."),
         ] = None,
         after: Annotated[str | None, AFTER] = None,
     ) -> AsyncGenerator[OrderStatusChange, None]:
@@ -204,10 +185,7 @@ class Subscription:
         customer_pk = None
         if customer_id is not None:
             customer_pk = pk_of(customer_id, "Customer")
-            if (
-                customer_pk is None
-                or await loaders.orders.customer.load(customer_pk) is None
-            ):
+            if customer_pk is None or await loaders.orders.customer.load(customer_pk) is None:
                 raise GraphQLError("No such customer.", extensions=NOT_FOUND)
 
         def accepts(record: EventRecord) -> bool:

@@ -4,16 +4,16 @@ from datetime import datetime
 from decimal import Decimal
 
 import strawberry
+from strawberry.types import Info
+
 from api.ids import to_global_id
+from api.types.documents import ApprovableDocument, load_document
 from api.types.enums import described_enum
 from api.types.node import Node
 from api.types.organisation import RoleEnum, User
 from domain.access import Role
 from domain.approvals.chains import ApproverKind, DocumentType, Policy, StepState
 from domain.events import decode_event
-from strawberry.types import Info
-
-from api.types.documents import ApprovableDocument, load_document
 
 DocumentTypeEnum = described_enum(
     DocumentType,
@@ -82,18 +82,12 @@ class ApprovalStep(Node):
     name: str = strawberry.field(
         description="The step's name from its policy, e.g. 'VP in charge'."
     )
-    approver_kind: ApproverKindEnum = strawberry.field(
-        description="How the approver was found."
-    )
-    role: RoleEnum | None = strawberry.field(
-        description="For ROLE steps: the role that approves."
-    )
+    approver_kind: ApproverKindEnum = strawberry.field(description="How the approver was found.")
+    role: RoleEnum | None = strawberry.field(description="For ROLE steps: the role that approves.")
     min_amount: Decimal | None = strawberry.field(
         description="The step applies only when the document's amount exceeds this."
     )
-    state: StepStateEnum = strawberry.field(
-        description="Where the step is in its round."
-    )
+    state: StepStateEnum = strawberry.field(description="Where the step is in its round.")
     acted_at: datetime | None = strawberry.field(
         description="When it was approved, rejected or skipped; null while undecided."
     )
@@ -143,13 +137,9 @@ class ApprovalStep(Node):
 
 @strawberry.type(description="A document waiting for the viewer's decision.")
 class ApprovalTask:
-    step: ApprovalStep = strawberry.field(
-        description="The step the viewer must decide."
-    )
+    step: ApprovalStep = strawberry.field(description="The step the viewer must decide.")
 
-    @strawberry.field(
-        description="The document to decide on (e.g. `... on SalesPlan`)."
-    )
+    @strawberry.field(description="The document to decide on (e.g. `... on SalesPlan`).")
     async def document(self, info: Info) -> ApprovableDocument | None:
         return await load_document(info, self.step.document_type, self.step.document_pk)
 
@@ -157,9 +147,7 @@ class ApprovalTask:
 @strawberry.type(description="One entry of a document's history: a committed change.")
 class HistoryEntry:
     actor_pk: strawberry.Private[int | None]
-    sequence: int = strawberry.field(
-        description="1, 2, 3... per document, without gaps."
-    )
+    sequence: int = strawberry.field(description="1, 2, 3... per document, without gaps.")
     action: str = strawberry.field(
         description="CREATED, LINES_UPDATED, SUBMITTED, STEP_APPROVED, APPROVED, REJECTED, "
         "WITHDRAWN, REVISED, SUPERSEDED, DECOMPOSED."
@@ -188,8 +176,7 @@ class HistoryEntry:
             from_status=event.from_status.value if event.from_status else None,
             to_status=event.to_status.value if event.to_status else None,
             comment=event.comment,
-            accepted_allocation_gap=getattr(event, "accepted_allocation_gap", None)
-            is not None,
+            accepted_allocation_gap=getattr(event, "accepted_allocation_gap", None) is not None,
             at=row.occurred_at,
         )
 
@@ -204,9 +191,7 @@ class HistoryEntry:
 class ApprovalPolicyStep:
     position: int = strawberry.field(description="1-based order in the chain.")
     name: str = strawberry.field(description="Shown to users, e.g. 'VP in charge'.")
-    approver_kind: ApproverKindEnum = strawberry.field(
-        description="How the approver is found."
-    )
+    approver_kind: ApproverKindEnum = strawberry.field(description="How the approver is found.")
     role: RoleEnum | None = strawberry.field(
         description="The role that approves, for ROLE steps; null for the others."
     )
@@ -226,9 +211,7 @@ class ApprovalPolicy:
     skip_repeated_approver: bool = strawberry.field(
         description="Skip a step whose approver already approved an earlier step of the round."
     )
-    is_default: bool = strawberry.field(
-        description="True while no admin has configured it."
-    )
+    is_default: bool = strawberry.field(description="True while no admin has configured it.")
     steps: list[ApprovalPolicyStep] = strawberry.field(
         description="The steps in order. A document with no applicable step is approved on submit."
     )

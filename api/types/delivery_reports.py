@@ -6,25 +6,24 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from strawberry.types import Info
+
 from api.ids import to_global_id
+from api.types.documents import ApprovableDocument
 from api.types.enums import described_enum
 from api.types.errors import UserError
 from api.types.execution import ExecutionFigures
+from api.types.orders import OrderStatusEnum
 from domain.orders.execution import Figures
 from domain.orders.lifecycle import OrderStatus
 from domain.reports.delivery import WORST_LATE_ORDERS, LateReason
 from domain.reports.lifecycle import DeliveryReportStatus
-from strawberry.types import Info
-
-from api.types.documents import ApprovableDocument
-from api.types.orders import OrderStatusEnum
 
 if TYPE_CHECKING:
-    from api.types.customers import Customer
-    from api.types.organisation import Company, Department, User
-
     from api.types.approval import ApprovalStep, HistoryEntry
+    from api.types.customers import Customer
     from api.types.orders import SalesOrder
+    from api.types.organisation import Company, Department, User
 
 ApprovalStepType = Annotated["ApprovalStep", strawberry.lazy("api.types.approval")]
 HistoryEntryType = Annotated["HistoryEntry", strawberry.lazy("api.types.approval")]
@@ -67,16 +66,12 @@ class DeliveryReportError(UserError):
     pass
 
 
-@strawberry.type(
-    description="One of a report's worst late orders, as it stood at generation."
-)
+@strawberry.type(description="One of a report's worst late orders, as it stood at generation.")
 class LateOrderEntry:
     order_pk: strawberry.Private[int]
     customer_pk: strawberry.Private[int]
     rank: int = strawberry.field(description="1 for the latest.")
-    order_status: OrderStatusEnum = strawberry.field(
-        description="The order's status then."
-    )
+    order_status: OrderStatusEnum = strawberry.field(description="The order's status then.")
     days_late: int = strawberry.field(
         description="Its worst late line's days past the promised date: to the delivery that "
         "completed it, or to the report's asOf while undelivered."
@@ -93,13 +88,9 @@ class LateOrderEntry:
     outstanding_quantity: Decimal = strawberry.field(
         description="Of its lines promised in the month: ordered less shipped."
     )
-    outstanding_amount: Decimal = strawberry.field(
-        description="Value of the outstanding quantity."
-    )
+    outstanding_amount: Decimal = strawberry.field(description="Value of the outstanding quantity.")
     reason: LateReasonEnum = strawberry.field(description="Why it is late.")
-    detail: str = strawberry.field(
-        description="The reason in words, with the quantities."
-    )
+    detail: str = strawberry.field(description="The reason in words, with the quantities.")
 
     @classmethod
     def from_row(cls, row) -> "LateOrderEntry":
@@ -164,9 +155,7 @@ class DeliveryReport(ApprovableDocument):
     generated_by_pk: strawberry.Private[int]
     approval_round: strawberry.Private[int]
     number: str = strawberry.field(description="Report number, e.g. DR-000012.")
-    period: date = strawberry.field(
-        description="The month reported on (its first day)."
-    )
+    period: date = strawberry.field(description="The month reported on (its first day).")
     as_of: date = strawberry.field(
         description="The day lines were judged due against: the month's last day, or the day "
         "of generation while the month ran."
@@ -174,9 +163,7 @@ class DeliveryReport(ApprovableDocument):
     revision: int = strawberry.field(
         description="1 for the first report of this scope and month, +1 per regeneration."
     )
-    status: DeliveryReportStatusEnum = strawberry.field(
-        description="Where the report is."
-    )
+    status: DeliveryReportStatusEnum = strawberry.field(description="Where the report is.")
     comment: str | None = strawberry.field(description="The compiler's summary.")
     figures: ExecutionFigures = strawberry.field(
         description="The execution figures of the month's lines, as orderExecutionReport gives "
@@ -239,25 +226,19 @@ class DeliveryReport(ApprovableDocument):
             RATE_STEP, rounding=ROUND_HALF_UP
         )
 
-    @strawberry.field(
-        description="The company reported on (for a department: its company)."
-    )
+    @strawberry.field(description="The company reported on (for a department: its company).")
     async def company(
         self, info: Info
     ) -> Annotated["Company", strawberry.lazy("api.types.organisation")] | None:
         return await info.context.loaders.organisation.company.load(self.company_pk)
 
-    @strawberry.field(
-        description="The department reported on; null for a company-wide report."
-    )
+    @strawberry.field(description="The department reported on; null for a company-wide report.")
     async def department(
         self, info: Info
     ) -> Annotated["Department", strawberry.lazy("api.types.organisation")] | None:
         if self.department_pk is None:
             return None
-        return await info.context.loaders.organisation.department.load(
-            self.department_pk
-        )
+        return await info.context.loaders.organisation.department.load(self.department_pk)
 
     @strawberry.field(description="Who generated it.")
     async def generated_by(
@@ -278,18 +259,12 @@ class DeliveryReport(ApprovableDocument):
     async def current_step(self, info: Info) -> ApprovalStepType | None:
         if self.status is not DeliveryReportStatus.SUBMITTED:
             return None
-        steps = await info.context.loaders.reports.steps.load(
-            (self.pk, self.approval_round)
-        )
+        steps = await info.context.loaders.reports.steps.load((self.pk, self.approval_round))
         return next((s for s in steps if s.state.value == "PENDING"), None)
 
-    @strawberry.field(
-        description="The latest approval round's steps, each with its state."
-    )
+    @strawberry.field(description="The latest approval round's steps, each with its state.")
     async def steps(self, info: Info) -> list[ApprovalStepType]:
-        return await info.context.loaders.reports.steps.load(
-            (self.pk, self.approval_round)
-        )
+        return await info.context.loaders.reports.steps.load((self.pk, self.approval_round))
 
     @strawberry.field(
         description="Every committed change, oldest first (GENERATED, SUBMITTED, STEP_APPROVED, "
@@ -299,9 +274,7 @@ class DeliveryReport(ApprovableDocument):
         return await info.context.loaders.reports.history.load(self.pk)
 
 
-@strawberry.input(
-    description="Which delivery reports to list; all given conditions hold."
-)
+@strawberry.input(description="Which delivery reports to list; all given conditions hold.")
 class DeliveryReportWhereInput:
     period: date | None = strawberry.field(
         default=None, description="Reports on this month (its first day)."

@@ -1,9 +1,10 @@
 """Documents that go through approval: their interface, and finding one by its type and key."""
 
 import strawberry
+from strawberry.types import Info
+
 from api.types.node import Node
 from domain.approvals.chains import DocumentType
-from strawberry.types import Info
 
 
 @strawberry.interface(

@@ -11,17 +11,12 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from strawberry.types import Info
+
 from api.ids import pk_of, to_global_id
-from api.pagination import (
-    After,
-    Before,
-    Connection,
-    First,
-    Last,
-    PageLimits,
-    PageRequest,
-)
+from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
 from api.types.catalogue import Product
+from api.types.documents import ApprovableDocument
 from api.types.enums import described_enum
 from api.types.errors import UserError
 from api.types.execution import ExecutionFigures
@@ -29,16 +24,12 @@ from api.types.node import Node
 from domain.orders.lifecycle import OrderStatus
 from domain.orders.special_approval import SpecialReason
 from domain.store.types import utcnow
-from strawberry.types import Info
-
-from api.types.documents import ApprovableDocument
 
 if TYPE_CHECKING:
+    from api.types.approval import ApprovalStep, HistoryEntry
     from api.types.customers import Customer
     from api.types.organisation import Department, Salesperson, User
     from api.types.shipments import SalesReturn, Shipment
-
-    from api.types.approval import ApprovalStep, HistoryEntry
 
 ApprovalStepType = Annotated["ApprovalStep", strawberry.lazy("api.types.approval")]
 HistoryEntryType = Annotated["HistoryEntry", strawberry.lazy("api.types.approval")]
@@ -90,9 +81,7 @@ LINE_PAGES = PageLimits(default=200, maximum=200)
 ORDER_PAGES = PageLimits(default=50, maximum=100)
 AsOf = Annotated[
     date | None,
-    strawberry.argument(
-        description="Judge lines due against this day; default today (UTC)."
-    ),
+    strawberry.argument(description="Judge lines due against this day; default today (UTC)."),
 ]
 PARTNER_NULL = " Null for partners."
 
@@ -110,20 +99,14 @@ class SalesOrderError(UserError):
     pass
 
 
-@strawberry.type(
-    description="One product on an order: quantity, price and promised date."
-)
+@strawberry.type(description="One product on an order: quantity, price and promised date.")
 class SalesOrderLine(Node):
     pk: strawberry.Private[int]
     order_pk: strawberry.Private[int]
     position: int = strawberry.field(description="1-based line number on the order.")
     product: Product = strawberry.field(description="The product ordered.")
-    quantity: Decimal = strawberry.field(
-        description="Units ordered (> 0, up to 3 decimals)."
-    )
-    unit_price: Decimal = strawberry.field(
-        description="Price per unit, company currency."
-    )
+    quantity: Decimal = strawberry.field(description="Units ordered (> 0, up to 3 decimals).")
+    unit_price: Decimal = strawberry.field(description="Price per unit, company currency.")
     amount: Decimal = strawberry.field(description="quantity × unitPrice, to the cent.")
     promised_date: date = strawberry.field(
         description="The day the customer was promised delivery; later deliveries are late."
@@ -149,9 +132,7 @@ class SalesOrderLine(Node):
     async def order(self, info: Info) -> "SalesOrder | None":
         return await info.context.loaders.orders.order.load(self.order_pk)
 
-    @strawberry.field(
-        description="Ordered, shipped, delivered, returned, outstanding, lateness."
-    )
+    @strawberry.field(description="Ordered, shipped, delivered, returned, outstanding, lateness.")
     async def execution(self, info: Info, as_of: AsOf = None) -> ExecutionFigures:
         day = as_of or today()
         summary = await info.context.loaders.orders.execution.load((self.order_pk, day))
@@ -180,16 +161,10 @@ class SalesOrderWhereInput:
     )
 
 
-@strawberry.enum(
-    description="Fields orders can be sorted by; the id always breaks ties."
-)
+@strawberry.enum(description="Fields orders can be sorted by; the id always breaks ties.")
 class SalesOrderSortField(Enum):
-    ORDER_DATE = strawberry.enum_value(
-        "order_date", description="The day the order was placed."
-    )
-    CREATED_AT = strawberry.enum_value(
-        "created_at", description="When the order was created."
-    )
+    ORDER_DATE = strawberry.enum_value("order_date", description="The day the order was placed.")
+    CREATED_AT = strawberry.enum_value("created_at", description="When the order was created.")
     ID = strawberry.enum_value("id", description="Creation order (the id alone).")
 
 
@@ -209,9 +184,7 @@ class SalesOrder(ApprovableDocument):
     approval_round: strawberry.Private[int]
     internal: strawberry.Private[bool]
     number: str = strawberry.field(description="Order number, e.g. SO-000042.")
-    status: OrderStatusEnum = strawberry.field(
-        description="Where the order is in its life cycle."
-    )
+    status: OrderStatusEnum = strawberry.field(description="Where the order is in its life cycle.")
     order_date: date = strawberry.field(description="The day the order was placed.")
     customer_reference: str | None = strawberry.field(
         description="The customer's own reference (purchase order number)."
@@ -226,9 +199,7 @@ class SalesOrder(ApprovableDocument):
     )
     created_at: datetime = strawberry.field(description="When the order was created.")
     updated_at: datetime = strawberry.field(description="When the order last changed.")
-    status_changed_at: datetime = strawberry.field(
-        description="When the status last changed."
-    )
+    status_changed_at: datetime = strawberry.field(description="When the status last changed.")
 
     @strawberry.field(description="Opaque global id.")
     def id(self) -> strawberry.ID:
@@ -250,9 +221,7 @@ class SalesOrder(ApprovableDocument):
             customer_reference=row.customer_reference,
             note=row.note if internal else None,
             special_approval_reasons=(
-                [SpecialReason(r) for r in row.special_reasons.split()]
-                if internal
-                else None
+                [SpecialReason(r) for r in row.special_reasons.split()] if internal else None
             ),
             version=row.version,
             created_at=row.created_at,
@@ -268,20 +237,15 @@ class SalesOrder(ApprovableDocument):
     async def salesperson(
         self, info: Info
     ) -> Annotated["Salesperson", strawberry.lazy("api.types.organisation")] | None:
-        return await info.context.loaders.organisation.salesperson.load(
-            self.salesperson_pk
-        )
+        return await info.context.loaders.organisation.salesperson.load(self.salesperson_pk)
 
     @strawberry.field(
-        description="The salesperson's department at the time of the order."
-        + PARTNER_NULL
+        description="The salesperson's department at the time of the order." + PARTNER_NULL
     )
     async def department(
         self, info: Info
     ) -> Annotated["Department", strawberry.lazy("api.types.organisation")] | None:
-        return await info.context.loaders.organisation.department.load(
-            self.department_pk
-        )
+        return await info.context.loaders.organisation.department.load(self.department_pk)
 
     @strawberry.field(description="Who created the order." + PARTNER_NULL)
     async def created_by(
@@ -335,15 +299,9 @@ class SalesOrder(ApprovableDocument):
         "with special approval pending." + PARTNER_NULL
     )
     async def current_step(self, info: Info) -> ApprovalStepType | None:
-        if (
-            not self.internal
-            or self.status is not OrderStatus.IN_REVIEW
-            or not self.approval_round
-        ):
+        if not self.internal or self.status is not OrderStatus.IN_REVIEW or not self.approval_round:
             return None
-        steps = await info.context.loaders.orders.steps.load(
-            (self.pk, self.approval_round)
-        )
+        steps = await info.context.loaders.orders.steps.load((self.pk, self.approval_round))
         return next((s for s in steps if s.state.value == "PENDING"), None)
 
     @strawberry.field(
@@ -355,9 +313,7 @@ class SalesOrder(ApprovableDocument):
             return None
         if self.approval_round == 0:
             return []
-        return await info.context.loaders.orders.steps.load(
-            (self.pk, self.approval_round)
-        )
+        return await info.context.loaders.orders.steps.load((self.pk, self.approval_round))
 
     @strawberry.field(
         description="Every committed change, oldest first: actor, action (CREATED, LINES_UPDATED, "
@@ -371,15 +327,10 @@ class SalesOrder(ApprovableDocument):
         return await info.context.loaders.orders.history.load(self.pk)
 
 
-ORDERS_DESCRIPTION = "Sales orders, filtered and sorted. " + ORDER_PAGES.describe(
-    "Orders:"
-)
-OrderWhere = Annotated[
-    SalesOrderWhereInput | None, strawberry.argument(description="Filters.")
-]
+ORDERS_DESCRIPTION = "Sales orders, filtered and sorted. " + ORDER_PAGES.describe("Orders:")
+OrderWhere = Annotated[SalesOrderWhereInput | None, strawberry.argument(description="Filters.")]
 OrderSortBy = Annotated[
-    SalesOrderSortingInput | None,
-    strawberry.argument(description="Order; default ID ascending."),
+    SalesOrderSortingInput | None, strawberry.argument(description="Order; default ID ascending.")
 ]
 
 
@@ -395,9 +346,7 @@ def where_key(where: SalesOrderWhereInput | None) -> tuple:
     """A hashable form of the filters, used as part of loader keys."""
     if where is None:
         return ()
-    statuses = (
-        tuple(sorted(s.value for s in where.status_in)) if where.status_in else None
-    )
+    statuses = tuple(sorted(s.value for s in where.status_in)) if where.status_in else None
     return (
         statuses,
         _pk(where.customer_id, "Customer"),

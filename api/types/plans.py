@@ -6,30 +6,21 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from strawberry.types import Info
+
 from api.ids import to_global_id
-from api.pagination import (
-    After,
-    Before,
-    Connection,
-    First,
-    Last,
-    PageLimits,
-    PageRequest,
-)
+from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
 from api.types.catalogue import Product
+from api.types.documents import ApprovableDocument
 from api.types.enums import described_enum
 from api.types.node import Node
 from domain.plans.hierarchy import CHILD_KIND, OwnerKind
 from domain.plans.lifecycle import PlanStatus
 from domain.plans.periods import Granularity, plan_end
-from strawberry.types import Info
-
-from api.types.documents import ApprovableDocument
 
 if TYPE_CHECKING:
-    from api.types.organisation import PlanOwnerNode, User
-
     from api.types.approval import ApprovalStep, HistoryEntry
+    from api.types.organisation import PlanOwnerNode, User
 
 ApprovalStepType = Annotated["ApprovalStep", strawberry.lazy("api.types.approval")]
 HistoryEntryType = Annotated["HistoryEntry", strawberry.lazy("api.types.approval")]
@@ -78,29 +69,19 @@ PLAN_PAGES = PageLimits(default=50, maximum=100)
 LINE_PAGES = PageLimits(default=100, maximum=500)
 
 
-@strawberry.type(
-    description="Target for one product in one month: quantity and amount."
-)
+@strawberry.type(description="Target for one product in one month: quantity and amount.")
 class SalesPlanLine(Node):
     # Plain attributes only: large reads return tens of thousands of lines (see CONVENTIONS.md).
     id: strawberry.ID = strawberry.field(description="Opaque global id.")
     pk: strawberry.Private[int]
     plan_pk: strawberry.Private[int]
     product: Product = strawberry.field(description="The product the target is for.")
-    period: date = strawberry.field(
-        description="First day of the month the target is for."
-    )
-    quantity: Decimal = strawberry.field(
-        description="Units to sell (up to 3 decimals)."
-    )
-    amount: Decimal = strawberry.field(
-        description="Sales value, in the company currency."
-    )
+    period: date = strawberry.field(description="First day of the month the target is for.")
+    quantity: Decimal = strawberry.field(description="Units to sell (up to 3 decimals).")
+    amount: Decimal = strawberry.field(description="Sales value, in the company currency.")
 
 
-@strawberry.type(
-    description="A quantity and amount for one product in one month (no identity)."
-)
+@strawberry.type(description="A quantity and amount for one product in one month (no identity).")
 class PlanTarget:
     product: Product = strawberry.field(description="The product the figures are for.")
     period: date = strawberry.field(description="First day of the month.")
@@ -130,39 +111,28 @@ class SalesPlanWhereInput:
 
     def key(self) -> tuple:
         """A hashable form, used as part of loader keys."""
-        statuses = (
-            tuple(sorted(s.value for s in self.status_in)) if self.status_in else None
-        )
+        statuses = tuple(sorted(s.value for s in self.status_in)) if self.status_in else None
         return (statuses, self.granularity, self.period_from, self.period_to)
 
 
-@strawberry.enum(
-    description="Fields plans can be sorted by; the id always breaks ties."
-)
+@strawberry.enum(description="Fields plans can be sorted by; the id always breaks ties.")
 class SalesPlanSortField(Enum):
     PERIOD_START = strawberry.enum_value(
         "period_start", description="The first day of the plan's span."
     )
-    CREATED_AT = strawberry.enum_value(
-        "created_at", description="When the plan was created."
-    )
+    CREATED_AT = strawberry.enum_value("created_at", description="When the plan was created.")
     ID = strawberry.enum_value("id", description="Creation order (the id alone).")
 
 
-@strawberry.input(
-    description="Sort order of a plan list. Default: PERIOD_START ascending."
-)
+@strawberry.input(description="Sort order of a plan list. Default: PERIOD_START ascending.")
 class SalesPlanSortingInput:
     field: SalesPlanSortField = strawberry.field(description="The field to sort by.")
     descending: bool = strawberry.field(
-        default=False,
-        description="Latest or largest first; the id tie-breaker follows.",
+        default=False, description="Latest or largest first; the id tie-breaker follows."
     )
 
 
-@strawberry.type(
-    description="A node's sales targets for one period, through its approval life."
-)
+@strawberry.type(description="A node's sales targets for one period, through its approval life.")
 class SalesPlan(ApprovableDocument):
     pk: strawberry.Private[int]
     company_pk: strawberry.Private[int]
@@ -181,9 +151,7 @@ class SalesPlan(ApprovableDocument):
     status: PlanStatusEnum = strawberry.field(
         description="Where the plan is in its life cycle; each change is a mutation and an event."
     )
-    revision: int = strawberry.field(
-        description="1 for an original plan, +1 per revision."
-    )
+    revision: int = strawberry.field(description="1 for an original plan, +1 per revision.")
     version: int = strawberry.field(
         description="Raised by every change; send it as `expectedVersion` to avoid lost updates."
     )
@@ -222,9 +190,7 @@ class SalesPlan(ApprovableDocument):
     def period_end(self) -> date:
         return plan_end(self.granularity, self.period_start)
 
-    @strawberry.field(
-        description="The company, department or salesperson the plan is for."
-    )
+    @strawberry.field(description="The company, department or salesperson the plan is for.")
     async def owner(
         self, info: Info
     ) -> Annotated["PlanOwnerNode", strawberry.lazy("api.types.organisation")]:
@@ -235,9 +201,7 @@ class SalesPlan(ApprovableDocument):
             return await org.department.load(self.department_pk)
         return await org.salesperson.load(self.salesperson_pk)
 
-    @strawberry.field(
-        description="The plan one level up whose targets this plan shares."
-    )
+    @strawberry.field(description="The plan one level up whose targets this plan shares.")
     async def parent(self, info: Info) -> "SalesPlan | None":
         if self.parent_pk is None:
             return None
@@ -255,9 +219,7 @@ class SalesPlan(ApprovableDocument):
     ) -> Annotated["User", strawberry.lazy("api.types.organisation")] | None:
         return await info.context.loaders.organisation.user.load(self.author_pk)
 
-    @strawberry.field(
-        description="Sum of the lines' amounts: what approval limits compare."
-    )
+    @strawberry.field(description="Sum of the lines' amounts: what approval limits compare.")
     async def total_amount(self, info: Info) -> Decimal:
         return (await info.context.loaders.plans.totals.load(self.pk))[1]
 
@@ -271,9 +233,7 @@ class SalesPlan(ApprovableDocument):
     async def current_step(self, info: Info) -> ApprovalStepType | None:
         if self.status is not PlanStatus.SUBMITTED:
             return None
-        steps = await info.context.loaders.plans.steps.load(
-            (self.pk, self.approval_round)
-        )
+        steps = await info.context.loaders.plans.steps.load((self.pk, self.approval_round))
         return next((s for s in steps if s.state.value == "PENDING"), None)
 
     @strawberry.field(
@@ -282,9 +242,7 @@ class SalesPlan(ApprovableDocument):
     async def steps(self, info: Info) -> list[ApprovalStepType]:
         if self.approval_round == 0:
             return []
-        return await info.context.loaders.plans.steps.load(
-            (self.pk, self.approval_round)
-        )
+        return await info.context.loaders.plans.steps.load((self.pk, self.approval_round))
 
     @strawberry.field(
         description="Every committed change, oldest first: actor, action, from, to, comment, time."
@@ -296,9 +254,7 @@ class SalesPlan(ApprovableDocument):
         description="Sum of the child plans' targets (all but superseded ones) per product and month."
     )
     async def rollup(self, info: Info) -> list[PlanTarget]:
-        return (await info.context.loaders.plans.allocation.load(self._allocation_key))[
-            0
-        ]
+        return (await info.context.loaders.plans.allocation.load(self._allocation_key))[0]
 
     @property
     def _allocation_key(self) -> tuple[int, bool]:
@@ -308,9 +264,7 @@ class SalesPlan(ApprovableDocument):
         description="This plan's targets minus the roll-up, per product and month where they differ (negative: the children plan more). Empty when the children add up exactly, and always for salesperson plans (no level below). Submitting a plan that has children refuses a non-empty gap unless acceptAllocationGap is given."
     )
     async def allocation_gap(self, info: Info) -> list[PlanTarget]:
-        return (await info.context.loaders.plans.allocation.load(self._allocation_key))[
-            1
-        ]
+        return (await info.context.loaders.plans.allocation.load(self._allocation_key))[1]
 
     @strawberry.field(
         description="Plans one level down that share this plan's targets. "
@@ -327,9 +281,7 @@ class SalesPlan(ApprovableDocument):
         page = PageRequest.of(PLAN_PAGES, first, after, last, before)
         return await info.context.loaders.plans.children.load(self.pk, page)
 
-    @strawberry.field(
-        description="Targets per product and month. " + LINE_PAGES.describe("Lines:")
-    )
+    @strawberry.field(description="Targets per product and month. " + LINE_PAGES.describe("Lines:"))
     async def lines(
         self,
         info: Info,
@@ -357,9 +309,7 @@ async def plans_of(
     page = PageRequest.of(PLAN_PAGES, first, after, last, before)
     sort = sort_by or SalesPlanSortingInput(field=SalesPlanSortField.PERIOD_START)
     filter_key = where.key() if where else ()
-    pages = info.context.loaders.plans.pages(
-        owner_kind, sort.field.value, sort.descending
-    )
+    pages = info.context.loaders.plans.pages(owner_kind, sort.field.value, sort.descending)
     if owner_kind is None:
         return await pages.load(page, filter_key)
     return await pages.load(owner_pk, page, filter_key)

@@ -6,31 +6,22 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from strawberry.types import Info
+
 from api.ids import to_global_id
-from api.pagination import (
-    After,
-    Before,
-    Connection,
-    First,
-    Last,
-    PageLimits,
-    PageRequest,
-)
+from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
 from api.types.catalogue import Product
+from api.types.documents import ApprovableDocument
 from api.types.enums import described_enum
 from api.types.errors import UserError
 from domain.stock.ledger import MovementKind
 from domain.stock.lifecycle import StockInStatus
-from strawberry.types import Info
-
-from api.types.documents import ApprovableDocument
 
 if TYPE_CHECKING:
-    from api.types.organisation import User
-    from api.types.shipments import SalesReturn, Shipment
-
     from api.types.approval import ApprovalStep, HistoryEntry
     from api.types.orders import SalesOrder
+    from api.types.organisation import User
+    from api.types.shipments import SalesReturn, Shipment
 
 ApprovalStepType = Annotated["ApprovalStep", strawberry.lazy("api.types.approval")]
 HistoryEntryType = Annotated["HistoryEntry", strawberry.lazy("api.types.approval")]
@@ -70,9 +61,7 @@ class StockInError(UserError):
     pass
 
 
-@strawberry.type(
-    description="A request to put QC-passed finished goods into stock (成品入库)."
-)
+@strawberry.type(description="A request to put QC-passed finished goods into stock (成品入库).")
 class StockIn(ApprovableDocument):
     pk: strawberry.Private[int]
     product_pk: strawberry.Private[int]
@@ -80,12 +69,8 @@ class StockIn(ApprovableDocument):
     requested_by_pk: strawberry.Private[int]
     approval_round: strawberry.Private[int]
     number: str = strawberry.field(description="Stock-in number, e.g. SI-000012.")
-    quantity: Decimal = strawberry.field(
-        description="Units to put into stock (3 decimals)."
-    )
-    qc_reference: str = strawberry.field(
-        description="The quality-control report that passed them."
-    )
+    quantity: Decimal = strawberry.field(description="Units to put into stock (3 decimals).")
+    qc_reference: str = strawberry.field(description="The quality-control report that passed them.")
     status: StockInStatusEnum = strawberry.field(description="Where the stock-in is.")
     note: str | None = strawberry.field(description="The requester's note.")
     posted_at: datetime | None = strawberry.field(description="When the stock rose.")
@@ -140,16 +125,12 @@ class StockIn(ApprovableDocument):
     async def current_step(self, info: Info) -> ApprovalStepType | None:
         if self.status is not StockInStatus.REQUESTED:
             return None
-        steps = await info.context.loaders.stock.steps.load(
-            (self.pk, self.approval_round)
-        )
+        steps = await info.context.loaders.stock.steps.load((self.pk, self.approval_round))
         return next((s for s in steps if s.state.value == "PENDING"), None)
 
     @strawberry.field(description="The approval chain, each step with its state.")
     async def steps(self, info: Info) -> list[ApprovalStepType]:
-        return await info.context.loaders.stock.steps.load(
-            (self.pk, self.approval_round)
-        )
+        return await info.context.loaders.stock.steps.load((self.pk, self.approval_round))
 
     @strawberry.field(
         description="Every committed change, oldest first (REQUESTED, STEP_APPROVED, APPROVED, "
@@ -168,9 +149,7 @@ class StockMovement:
     quantity: Decimal = strawberry.field(
         description="Signed change of on-hand: positive for receipts and returns."
     )
-    balance_after: Decimal = strawberry.field(
-        description="On-hand after this movement (≥ 0)."
-    )
+    balance_after: Decimal = strawberry.field(description="On-hand after this movement (≥ 0).")
     occurred_at: datetime = strawberry.field(description="When stock moved.")
 
     @strawberry.field(description="The posted stock-in (RECEIPT).")
@@ -206,17 +185,14 @@ class StockBalance:
 
     @classmethod
     def from_row(cls, row) -> "StockBalance":
-        return cls(
-            product_pk=row.product_id, on_hand=row.on_hand, updated_at=row.updated_at
-        )
+        return cls(product_pk=row.product_id, on_hand=row.on_hand, updated_at=row.updated_at)
 
     @strawberry.field(description="The product.")
     async def product(self, info: Info) -> Product | None:
         return await info.context.loaders.catalogue.product.load(self.product_pk)
 
     @strawberry.field(
-        description="The product's ledger, newest first. "
-        + MOVEMENT_PAGES.describe("Movements:")
+        description="The product's ledger, newest first. " + MOVEMENT_PAGES.describe("Movements:")
     )
     async def movements(
         self,
