@@ -58,68 +58,57 @@ RATE_HELP = "From 0 up (1 = target met), 4 decimals; null without a target or wi
     "several); amounts in the company currency. " + RULES
 )
 class AchievementFigures:
-    figures: strawberry.Private[Achievement]
-
-    @strawberry.field(
+    # Plain attributes, not resolvers: a report holds thousands of these (see CONVENTIONS).
+    target_quantity: Decimal | None = strawberry.field(
         description="Target quantity from the node's approved plan in force; null when no "
         "approved plan of the node covers any month of the figure."
     )
-    def target_quantity(self) -> Decimal | None:
-        return self.figures.target_quantity
-
-    @strawberry.field(description="Target amount; null like targetQuantity.")
-    def target_amount(self) -> Decimal | None:
-        return self.figures.target_amount
-
-    @strawberry.field(description="Quantity on booked order lines of the months.")
-    def ordered_quantity(self) -> Decimal:
-        return self.figures.ordered_quantity
-
-    @strawberry.field(description="Amount of those order lines.")
-    def ordered_amount(self) -> Decimal:
-        return self.figures.ordered_amount
-
-    @strawberry.field(description="Quantity customers returned of those lines (received returns).")
-    def returned_quantity(self) -> Decimal:
-        return self.figures.returned_quantity
-
-    @strawberry.field(
+    target_amount: Decimal | None = strawberry.field(
+        description="Target amount; null like targetQuantity."
+    )
+    ordered_quantity: Decimal = strawberry.field(
+        description="Quantity on booked order lines of the months."
+    )
+    ordered_amount: Decimal = strawberry.field(description="Amount of those order lines.")
+    returned_quantity: Decimal = strawberry.field(
+        description="Quantity customers returned of those lines (received returns)."
+    )
+    returned_amount: Decimal = strawberry.field(
         description="Value of the returns at the lines' unit prices, rounded to the cent per "
         "order line."
     )
-    def returned_amount(self) -> Decimal:
-        return self.figures.returned_amount
-
-    @strawberry.field(description="orderedQuantity − returnedQuantity.")
-    def actual_quantity(self) -> Decimal:
-        return self.figures.actual_quantity
-
-    @strawberry.field(description="orderedAmount − returnedAmount.")
-    def actual_amount(self) -> Decimal:
-        return self.figures.actual_amount
-
-    @strawberry.field(description="actualAmount / targetAmount (达成率). " + RATE_HELP)
-    def achievement_rate(self) -> Decimal | None:
-        return self.figures.achievement_rate
-
-    @strawberry.field(description="actualQuantity / targetQuantity. " + RATE_HELP)
-    def quantity_achievement_rate(self) -> Decimal | None:
-        return self.figures.quantity_achievement_rate
-
-    @strawberry.field(
+    actual_quantity: Decimal = strawberry.field(description="orderedQuantity − returnedQuantity.")
+    actual_amount: Decimal = strawberry.field(description="orderedAmount − returnedAmount.")
+    achievement_rate: Decimal | None = strawberry.field(
+        description="actualAmount / targetAmount (达成率). " + RATE_HELP
+    )
+    quantity_achievement_rate: Decimal | None = strawberry.field(
+        description="actualQuantity / targetQuantity. " + RATE_HELP
+    )
+    variance_amount: Decimal | None = strawberry.field(
         description="actualAmount − targetAmount (negative: short of target); null without a "
         "target."
     )
-    def variance_amount(self) -> Decimal | None:
-        return self.figures.variance_amount
-
-    @strawberry.field(description="actualQuantity − targetQuantity; null without a target.")
-    def variance_quantity(self) -> Decimal | None:
-        return self.figures.variance_quantity
+    variance_quantity: Decimal | None = strawberry.field(
+        description="actualQuantity − targetQuantity; null without a target."
+    )
 
 
 def figures(value: Achievement) -> AchievementFigures:
-    return AchievementFigures(figures=value)
+    return AchievementFigures(
+        target_quantity=value.target_quantity,
+        target_amount=value.target_amount,
+        ordered_quantity=value.ordered_quantity,
+        ordered_amount=value.ordered_amount,
+        returned_quantity=value.returned_quantity,
+        returned_amount=value.returned_amount,
+        actual_quantity=value.actual_quantity,
+        actual_amount=value.actual_amount,
+        achievement_rate=value.achievement_rate,
+        quantity_achievement_rate=value.quantity_achievement_rate,
+        variance_amount=value.variance_amount,
+        variance_quantity=value.variance_quantity,
+    )
 
 
 @strawberry.type(description="Figures of one month.")
