@@ -221,7 +221,7 @@ async def test_refusals_are_typed_and_change_nothing(live_demo, client_for):
         assert result["deliveryReport"] is None
         assert [(e["code"], e["field"]) for e in result["errors"]] == [expected], (verb, fields)
     refused_generations = [
-        (sales, company, ("NOT_FOUND", ["input", "scopeId"])),
+        (sales, company, ("FORBIDDEN", ["input", "scopeId"])),
         (partner, company, ("NOT_FOUND", ["input", "scopeId"])),
         (vp, company, ("FORBIDDEN", ["input", "scopeId"])),
         (report_user, company, ("FORBIDDEN", None)),

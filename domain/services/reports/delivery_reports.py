@@ -16,11 +16,7 @@ from domain.access import Actor
 from domain.approvals import chains
 from domain.approvals.chains import DocumentFacts, DocumentType
 from domain.errors import ErrorCode, refuse
-from domain.reports.access import (
-    ReportScope,
-    may_compile_delivery_report,
-    may_read_delivery_report,
-)
+from domain.reports.access import ReportScope, may_compile_delivery_report
 from domain.reports.delivery import DeliverySnapshot, delivery_snapshot, report_day
 from domain.reports.events import DeliveryReportEvent
 from domain.reports.lifecycle import (
@@ -100,7 +96,8 @@ def report_event(
 
 
 async def _scope(uow: UnitOfWork, actor: Actor, cmd: DeliveryReportGenerate) -> ReportScope:
-    """The scope named by the input, if the actor may read it; NOT_FOUND otherwise."""
+    """The company or department named by the input; NOT_FOUND when it does not exist or is not
+    the actor's company (staff see their organisation, so other refusals are FORBIDDEN)."""
     s = uow.session
     if cmd.department_id is not None:
         department = await s.get(Department, cmd.department_id)
@@ -108,7 +105,7 @@ async def _scope(uow: UnitOfWork, actor: Actor, cmd: DeliveryReportGenerate) -> 
     else:
         company = await s.get(Company, cmd.company_id) if cmd.company_id is not None else None
         scope = ReportScope(company.id) if company else None
-    if scope is None or not may_read_delivery_report(actor, scope):
+    if scope is None or not actor.is_internal or actor.company_id != scope.company_id:
         raise refuse(ErrorCode.NOT_FOUND, "no such company or department", *SCOPE)
     return scope
 

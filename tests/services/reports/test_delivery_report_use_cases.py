@@ -55,9 +55,9 @@ async def test_generation_refusals_name_the_field_and_change_nothing(demo_readon
         ),
         (DeliveryReportGenerate(None, 999, JULY), "planner", ("NOT_FOUND", ["input", "scopeId"])),
         (DeliveryReportGenerate(999, None, JULY), "planner", ("NOT_FOUND", ["input", "scopeId"])),
-        (DeliveryReportGenerate(None, d002, JULY), "manager", ("NOT_FOUND", ["input", "scopeId"])),
-        (DeliveryReportGenerate(hd, None, JULY), "manager", ("NOT_FOUND", ["input", "scopeId"])),
-        (DeliveryReportGenerate(hd, None, JULY), "sales", ("NOT_FOUND", ["input", "scopeId"])),
+        (DeliveryReportGenerate(None, d002, JULY), "manager", ("FORBIDDEN", ["input", "scopeId"])),
+        (DeliveryReportGenerate(hd, None, JULY), "manager", ("FORBIDDEN", ["input", "scopeId"])),
+        (DeliveryReportGenerate(hd, None, JULY), "sales", ("FORBIDDEN", ["input", "scopeId"])),
         (DeliveryReportGenerate(hd, None, JULY), "vp", ("FORBIDDEN", ["input", "scopeId"])),
         (DeliveryReportGenerate(hd, None, JULY), "partner", ("NOT_FOUND", ["input", "scopeId"])),
         (
