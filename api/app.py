@@ -17,8 +17,9 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 import domain.services  # noqa: F401  (registers every command handler)
-from api.auth import AuthenticationFailed, authenticate, bearer_token
+from api.auth import AuthenticationFailed, bearer_token, identify
 from api.context import Context
+from api.cors import cors_middleware
 from api.graphiql import GraphiQLAssets, graphiql_page
 from api.idempotency import IdempotencyMiddleware
 from api.live.brokers import broker_for
@@ -33,7 +34,6 @@ from domain.config import Settings, get_settings
 from domain.jobs import create_job_queue
 from domain.services.pipeline import UseCases
 from domain.store.db import create_engine
-from domain.tokens import token_expiry
 
 
 class GraphQLView(GraphQL):
@@ -82,11 +82,11 @@ class GraphQLView(GraphQL):
             return context  # authenticated in on_ws_connect, from connection_init
         context.response = response
         try:
-            context.actor = await authenticate(
-                self.engine, self.settings, bearer_token(request.headers)
-            )
+            identity = await identify(self.engine, self.settings, bearer_token(request.headers))
         except AuthenticationFailed as e:
             context.auth_error = str(e)
+        else:
+            context.actor, context.session_id = identity.actor, identity.session_id
         response.background = BackgroundTask(context.db.close)
         return context
 
@@ -96,10 +96,11 @@ class GraphQLView(GraphQL):
             {"authorization": str(params.get("Authorization") or params.get("authorization") or "")}
         )
         try:
-            context.actor = await authenticate(self.engine, self.settings, token)
+            identity = await identify(self.engine, self.settings, token)
         except AuthenticationFailed as e:
             raise ConnectionRejectionError({"message": str(e)}) from e
-        context.token_expires_at = token_expiry(token, self.settings.secret_key)
+        context.actor, context.session_id = identity.actor, identity.session_id
+        context.token_expires_at = identity.expires_at
         return None
 
     async def render_graphql_ide(self, request):
@@ -130,7 +131,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     watch_pool(engine)
     tracing = setup_tracing(engine, schema)  # None unless OTEL_EXPORTER_OTLP_ENDPOINT is set
     hub = EventHub(engine, broker_for(settings.event_broker_url))
-    viewer_watch = ViewerWatch(engine)
+    viewer_watch = ViewerWatch(engine, hub)
     # Long work (forecast baselines, MRP runs) goes to background jobs, never this event loop.
     jobs = create_job_queue(settings.database_url)
     # Every business action runs here; a commit with events wakes this process's hub at once.
@@ -164,7 +165,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             WebSocketRoute("/graphql", view),
             *([Mount("/graphiql", GraphiQLAssets())] if settings.graphiql_enabled else []),
         ],
-        middleware=[Middleware(RequestObservation, tracing=tracing)],
+        middleware=[*cors_middleware(settings), Middleware(RequestObservation, tracing=tracing)],
         lifespan=lifespan,
     )
     app.state.engine = engine

@@ -1,23 +1,49 @@
-"""Authentication: a bearer JWT on every HTTP request, in `connection_init` on websockets."""
+"""Authentication: a bearer JWT on every HTTP request, in `connection_init` on websockets.
+
+Three kinds of bearer token are accepted: access tokens from authLogin/authRefresh (they name a
+sign-in session and stop working when it is revoked), tokens printed by `salesplan token`, and,
+when OIDC_ISSUER is set, tokens of that identity provider (api.oidc).
+"""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
+from api.oidc import ExternalTokenRefused, issued_by_provider, verify_external_token
 from domain.access import Actor
 from domain.config import Settings
+from domain.store.accounts.sessions import ended_sessions
 from domain.store.actors import load_actor
 from domain.store.db import create_sessionmaker
-from domain.tokens import InvalidToken, read_token
+from domain.store.tables import AppUser
+from domain.store.types import utcnow
+from domain.tokens import InvalidToken, read_claims
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
+INVALID = "Invalid or expired token."
+
+# Root fields anyone may call without a token: signing in, refreshing and signing out.
+PUBLIC_MUTATIONS = frozenset({"authLogin", "authRefresh", "authLogout"})
 
 
 class AuthenticationFailed(Exception):
     """No token, or one we did not issue, or an expired one, or one for an inactive user."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a valid token stands for, until when, and from which sign-in (None: a token not
+    from authLogin)."""
+
+    actor: Actor
+    expires_at: datetime
+    session_id: int | None = None
 
 
 def bearer_token(headers: Mapping[str, str]) -> str | None:
@@ -28,22 +54,44 @@ def bearer_token(headers: Mapping[str, str]) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def authenticate(engine: AsyncEngine, settings: Settings, token: str | None) -> Actor:
+async def identify(engine: AsyncEngine, settings: Settings, token: str | None) -> Identity:
     if token is None:
         raise AuthenticationFailed("Authentication required: send 'Authorization: Bearer <token>'.")
+    if issued_by_provider(token, settings):
+        try:
+            external = await verify_external_token(token, settings)
+        except ExternalTokenRefused as e:
+            raise AuthenticationFailed(INVALID) from e
+        async with create_sessionmaker(engine)() as session:
+            user_id = await session.scalar(
+                select(AppUser.id).where(AppUser.login == external.login)
+            )
+            actor = None if user_id is None else await load_actor(session, user_id)
+        if actor is None:
+            raise AuthenticationFailed(INVALID)
+        return Identity(actor, external.expires_at)
     try:
-        user_id = read_token(token, settings.secret_key)
+        claims = read_claims(token, settings.secret_key)
     except InvalidToken as e:
-        raise AuthenticationFailed("Invalid or expired token.") from e
+        raise AuthenticationFailed(INVALID) from e
     async with create_sessionmaker(engine)() as session:
-        actor = await load_actor(session, user_id)
+        if claims.session_id is not None and await ended_sessions(
+            session, [claims.session_id], utcnow()
+        ):
+            raise AuthenticationFailed(INVALID)
+        actor = await load_actor(session, claims.user_id)
     if actor is None:
-        raise AuthenticationFailed("Invalid or expired token.")
-    return actor
+        raise AuthenticationFailed(INVALID)
+    return Identity(actor, claims.expires_at, claims.session_id)
 
 
-def only_introspection(execution_context) -> bool:
-    """True when every root field asked for is __schema/__type/__typename."""
+async def authenticate(engine: AsyncEngine, settings: Settings, token: str | None) -> Actor:
+    return (await identify(engine, settings, token)).actor
+
+
+def only_public_fields(execution_context) -> bool:
+    """True when every root field asked for is __schema/__type/__typename, or a mutation
+    anyone may call (PUBLIC_MUTATIONS)."""
     document = execution_context.graphql_document
     if document is None:
         return False
@@ -54,22 +102,27 @@ def only_introspection(execution_context) -> bool:
             definition.name is None or definition.name.value != execution_context.operation_name
         ):
             continue
+        public = PUBLIC_MUTATIONS if definition.operation.value == "mutation" else frozenset()
         for selection in definition.selection_set.selections:
             # Only fields count: a fragment spread's own name says nothing of what it selects.
-            if not isinstance(selection, FieldNode) or not selection.name.value.startswith("__"):
+            if not isinstance(selection, FieldNode):
+                return False
+            name = selection.name.value
+            if not name.startswith("__") and name not in public:
                 return False
     return True
 
 
 class RequireAuthentication(SchemaExtension):
-    """Refuse to execute anything but introspection without a valid token: an error, no data.
+    """Refuse to execute anything but introspection and signing in without a valid token: an
+    error, no data.
 
     The schema itself is public (as on GitHub's and Saleor's APIs), so tools can introspect it.
     """
 
     def on_execute(self):
         context = self.execution_context.context
-        if getattr(context, "actor", None) is None and not only_introspection(
+        if getattr(context, "actor", None) is None and not only_public_fields(
             self.execution_context
         ):
             reason = getattr(context, "auth_error", None) or "Authentication required."

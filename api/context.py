@@ -35,6 +35,7 @@ class Context:
     response: Any = None  # the HTTP sub-response (status, headers); None on websockets
     connection_params: dict | None = None  # websocket connection_init payload
     token_expires_at: datetime | None = None  # websockets: the connection ends then
+    session_id: int | None = None  # the sign-in (authLogin) the bearer token belongs to, if any
     hub: Any = None  # api.live.hub.EventHub of this process
     use_cases: Any = None  # domain.services.pipeline.UseCases: runs every mutation's command
     db: ReadDB = field(init=False)

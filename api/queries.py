@@ -12,6 +12,7 @@ from api.ids import BadId, from_global_id, pk_of
 from api.loaders.execution import execution_report
 from api.loaders.reports import plan_vs_actual
 from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
+from api.types.accounts import USERS_DESCRIPTION, User, UserWhere, users_page
 from api.types.achievement import PlanVsActualReport
 from api.types.approval import ApprovalPolicy, policy_type
 from api.types.catalogue import Product
@@ -142,6 +143,18 @@ class Query:
     ) -> Connection[Company]:
         page = PageRequest.of(ORG_PAGES, first, after, last, before)
         return await info.context.loaders.organisation.companies.load(page)
+
+    @strawberry.field(description=USERS_DESCRIPTION)
+    async def users(
+        self,
+        info: Info,
+        where: UserWhere = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[User]:
+        return await users_page(info, where, first, after, last, before)
 
     @strawberry.field(description="Products, by code. " + PRODUCT_PAGES.describe("Products:"))
     async def products(

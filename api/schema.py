@@ -11,11 +11,16 @@ from strawberry.schema.config import StrawberryConfig
 from api.auth import RequireAuthentication
 from api.context import OperationReads
 from api.limits import OperationLimits
+from api.mutations.accounts.sign_in import SignInMutations
+from api.mutations.accounts.users import UserMutations
 from api.mutations.approvals.policies import ApprovalPolicyMutations
+from api.mutations.catalogue.products import ProductMutations
 from api.mutations.orders.customers import CustomerMutations
 from api.mutations.orders.returns import ReturnMutations
 from api.mutations.orders.sales_orders import SalesOrderMutations
 from api.mutations.orders.shipments import ShipmentMutations
+from api.mutations.organisation.departments import DepartmentMutations
+from api.mutations.organisation.salespeople import SalespersonMutations
 from api.mutations.plans.approval import PlanApprovalMutations
 from api.mutations.plans.decomposition import PlanDecompositionMutations
 from api.mutations.plans.sales_plans import SalesPlanMutations
@@ -43,6 +48,11 @@ from api.types.stock import StockIn
     "header acts once."
 )
 class Mutation(
+    SignInMutations,
+    UserMutations,
+    DepartmentMutations,
+    SalespersonMutations,
+    ProductMutations,
     SalesPlanMutations,
     PlanApprovalMutations,
     PlanDecompositionMutations,

@@ -24,8 +24,21 @@ class Settings(BaseSettings):
     # Wakes the event hubs of several server processes: redis://... or postgresql://...;
     # unset: one process, in memory.
     event_broker_url: str | None = None
-    # Origins allowed to open browser websockets (comma separated); empty means same-origin only.
+    # Origins of browser apps allowed to call the API (comma separated), over HTTP (CORS) and
+    # websockets; empty means same-origin only.
     allowed_origins: str = ""
+    # Sign-in (authLogin): access tokens are short-lived; refresh tokens rotate and lapse when
+    # unused this long; a session ends this long after sign-in whatever happens.
+    access_token_ttl_minutes: int = 15
+    refresh_token_ttl_days: int = 14
+    session_max_days: int = 90
+    # An external identity provider (OpenID Connect): bearer tokens it signed are accepted when
+    # OIDC_ISSUER is set; users are found by the claim OIDC_LOGIN_CLAIM, equal to their login.
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = None
+    oidc_login_claim: str = "preferred_username"
+    oidc_algorithms: str = "RS256,ES256"
     # Logs: one JSON object per line (for log collectors) or plain text (for a terminal).
     log_format: Literal["json", "text"] = "json"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
@@ -38,6 +51,11 @@ class Settings(BaseSettings):
     def graphiql_enabled(self) -> bool:
         return self.app_env != "production" if self.graphiql is None else self.graphiql
 
+    @property
+    def origins(self) -> list[str]:
+        """ALLOWED_ORIGINS as a list."""
+        return [o.strip() for o in self.allowed_origins.split(",") if o.strip()]
+
     def check_production(self) -> None:
         """Refuse settings that are only safe on a developer's machine."""
         if self.app_env == "production" and (
@@ -46,6 +64,8 @@ class Settings(BaseSettings):
             raise RuntimeError(
                 "APP_ENV=production needs SECRET_KEY set to a random value of 32+ characters"
             )
+        if self.oidc_issuer and not (self.oidc_audience and self.oidc_jwks_url):
+            raise RuntimeError("OIDC_ISSUER needs OIDC_AUDIENCE and OIDC_JWKS_URL set too")
 
 
 @lru_cache

@@ -41,6 +41,9 @@ class TransportHandler(BaseGraphQLTransportWSHandler):
     def viewer(self) -> Actor | None:
         return self.context.actor
 
+    def session_id(self) -> int | None:
+        return self.context.session_id
+
     async def access_changed(self) -> None:
         await self._close(ACCESS_CHANGED)
 

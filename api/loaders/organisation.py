@@ -1,6 +1,6 @@
 """Loaders for companies, departments, salespeople and users. Partners see none of them."""
 
-from sqlalchemy import false, select
+from sqlalchemy import false, or_, select
 
 from api.loaders.reading import ChildPages, ReadDB, TopLevelPages, by_id_loader
 from api.pagination import SortOrder
@@ -32,11 +32,24 @@ class OrganisationLoaders:
         )
         # A partner sees only their own user record.
         own_user = lambda: select(users).where(users.c.id == actor.user_id)  # noqa: E731
-        self.user = by_id_loader(
+        visible_users = (lambda: select(users)) if actor.is_internal else own_user
+        self.user = by_id_loader(db, visible_users, users.c.id, User.from_row)
+        self.users = TopLevelPages(
             db,
-            (lambda: select(users)) if actor.is_internal else own_user,
-            users.c.id,
+            visible_users,
+            SortOrder(users.c.login, users.c.id),
             User.from_row,
+            conditions=user_conditions,
+        )
+        # Keyed by user id: the salesperson record a user signs in as, the department they run.
+        self.salesperson_of_user = by_id_loader(
+            db, scoped(salespeople), salespeople.c.user_id, Salesperson.from_row
+        )
+        self.managed_department = by_id_loader(
+            db,
+            lambda: scoped(departments)().order_by(departments.c.id.desc()),
+            departments.c.manager_user_id,
+            Department.from_row,
         )
         self.companies = TopLevelPages(
             db, scoped(companies), SortOrder(companies.c.code, companies.c.id), Company.from_row
@@ -55,3 +68,23 @@ class OrganisationLoaders:
             SortOrder(salespeople.c.code, salespeople.c.id),
             Salesperson.from_row,
         )
+
+
+def user_conditions(key: tuple) -> list:
+    """A `users(where:)` filter key: (active or None, role name or None, search text or None)."""
+    active, role, search = key or (None, None, None)
+    users = AppUser.__table__
+    conditions = []
+    if active is not None:
+        conditions.append(users.c.active == active)
+    if role is not None:
+        # Roles are space-separated names; pad so "VP" does not match inside another name.
+        conditions.append((" " + users.c.roles + " ").contains(f" {role} ", autoescape=True))
+    if search:
+        conditions.append(
+            or_(
+                users.c.login.icontains(search, autoescape=True),
+                users.c.display_name.icontains(search, autoescape=True),
+            )
+        )
+    return conditions

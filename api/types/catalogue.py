@@ -13,6 +13,9 @@ class Product(Node):
     # The id is a plain attribute, made once: products repeat on every line of large reads.
     id: strawberry.ID = strawberry.field(description="Opaque global id.")
     pk: strawberry.Private[int]
+    version: int = strawberry.field(
+        description="Raised by every change; send it as expectedVersion to productUpdate."
+    )
     code: str = strawberry.field(description="Catalogue code, unique.")
     name: str = strawberry.field(description="The product's name, e.g. 'Hydraulic pump HP-200'.")
     unit: str = strawberry.field(description="Unit of measure of quantities, e.g. pcs or kg.")
@@ -27,4 +30,5 @@ class Product(Node):
             name=row.name,
             unit=row.unit,
             list_price=row.list_price,
+            version=row.version,
         )

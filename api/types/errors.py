@@ -26,6 +26,10 @@ ErrorCodeEnum = described_enum(
         ErrorCode.INSUFFICIENT_STOCK: "On-hand stock is short for the quantity to dispatch.",
         ErrorCode.EXCEEDS_OUTSTANDING: "More than is left to ship on an order line.",
         ErrorCode.EXCEEDS_DELIVERED: "More than was delivered and not yet returned, on a return.",
+        ErrorCode.INVALID_CREDENTIALS: "Wrong login or password, or a refresh token that is "
+        "unknown, expired, already used or of an ended session (sign in again).",
+        ErrorCode.TOO_MANY_ATTEMPTS: "Too many failed sign-ins: wait the seconds the message "
+        "gives.",
         ErrorCode.BOM_CYCLE: "The BOM would contain a cycle; the message names its items, "
         "parent first.",
         ErrorCode.NEGATIVE_QUANTITY_PER: "A BOM line's quantity per is below zero.",

@@ -1,6 +1,6 @@
 """The organisation: company → departments → salespeople, and users."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -18,6 +18,9 @@ from api.types.plans import (
 )
 from domain.access import Role
 from domain.plans.hierarchy import OwnerKind
+
+if TYPE_CHECKING:
+    from api.types.customers import Customer
 
 RoleEnum = described_enum(
     Role,
@@ -60,6 +63,13 @@ SortBy = Annotated[
 @strawberry.type(description="A login of the system, staff or partner.")
 class User(Node):
     pk: strawberry.Private[int]
+    customer_pk: strawberry.Private[int | None]
+    active: bool = strawberry.field(
+        description="False once deactivated: the user cannot sign in and their sign-ins ended."
+    )
+    version: int = strawberry.field(
+        description="Raised by every change; send it as expectedVersion to userUpdate."
+    )
     login: str = strawberry.field(description="The sign-in name, unique.")
     display_name: str = strawberry.field(description="The person's name as shown to others.")
     roles: list[RoleEnum] = strawberry.field(description="What the user may do.")
@@ -75,7 +85,28 @@ class User(Node):
             login=row.login,
             display_name=row.display_name,
             roles=[Role(r) for r in row.roles.split()],
+            customer_pk=row.customer_id,
+            active=row.active,
+            version=row.version,
         )
+
+    @strawberry.field(description="The customer a PARTNER user belongs to; null for staff.")
+    async def customer(
+        self, info: Info
+    ) -> Annotated["Customer", strawberry.lazy("api.types.customers")] | None:
+        if self.customer_pk is None:
+            return None
+        return await info.context.loaders.orders.customer.load(self.customer_pk)
+
+    @strawberry.field(
+        description="The salesperson record a SALESPERSON user signs in as; null otherwise."
+    )
+    async def salesperson(self, info: Info) -> "Salesperson | None":
+        return await info.context.loaders.organisation.salesperson_of_user.load(self.pk)
+
+    @strawberry.field(description="The department a MANAGER user runs; null otherwise.")
+    async def managed_department(self, info: Info) -> "Department | None":
+        return await info.context.loaders.organisation.managed_department.load(self.pk)
 
 
 @strawberry.type(description="The company: top of the plan hierarchy.")
@@ -126,6 +157,9 @@ class Department(Node):
     company_pk: strawberry.Private[int]
     manager_pk: strawberry.Private[int | None]
     vp_pk: strawberry.Private[int | None]
+    version: int = strawberry.field(
+        description="Raised by every change; send it as expectedVersion to departmentUpdate."
+    )
     code: str = strawberry.field(description="Department code, unique, e.g. D001.")
     name: str = strawberry.field(description="The department's name.")
 
@@ -140,6 +174,7 @@ class Department(Node):
             company_pk=row.company_id,
             manager_pk=row.manager_user_id,
             vp_pk=row.vp_user_id,
+            version=row.version,
             code=row.code,
             name=row.name,
         )
@@ -193,6 +228,9 @@ class Department(Node):
 class Salesperson(Node):
     pk: strawberry.Private[int]
     department_pk: strawberry.Private[int]
+    version: int = strawberry.field(
+        description="Raised by every change; send it as expectedVersion to salespersonUpdate."
+    )
     code: str = strawberry.field(description="Salesperson code, unique, e.g. S0001.")
     name: str = strawberry.field(description="The salesperson's name.")
     email: str | None = strawberry.field(description="Work e-mail address; null when not recorded.")
@@ -206,6 +244,7 @@ class Salesperson(Node):
         return cls(
             pk=row.id,
             department_pk=row.department_id,
+            version=row.version,
             code=row.code,
             name=row.name,
             email=row.email,

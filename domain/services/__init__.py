@@ -1,4 +1,13 @@
-"""Use cases, one package per area (plans, approvals, orders, stock, reports), run through the pipeline
+"""Use cases, one package per area, run through the pipeline
 (domain.services.pipeline). Importing this package registers every command's handler."""
 
-from domain.services import approvals, orders, plans, reports, stock  # noqa: F401
+from domain.services import (  # noqa: F401
+    accounts,
+    approvals,
+    catalogue,
+    orders,
+    organisation,
+    plans,
+    reports,
+    stock,
+)

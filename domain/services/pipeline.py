@@ -72,7 +72,13 @@ class UseCases:
 
     async def handle(self, cmd: Any, actor: Actor) -> Result:
         handler = HANDLERS[type(cmd)]
-        if actor.writes_nothing:  # the reporting role reads everything and changes nothing
+        # The reporting role reads everything and changes nothing, but its own sign-in (commands
+        # marked ACTS_ON_OWN_ACCOUNT: signing in and out, its password). Signing in has no actor.
+        if (
+            actor is not None
+            and actor.writes_nothing
+            and not getattr(cmd, "ACTS_ON_OWN_ACCOUNT", False)
+        ):
             return Result(errors=(READ_ONLY_ACTOR,))
         try:
             async with UnitOfWork(self.engine, self._on_commit, self.jobs) as uow:

@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from domain.access import Actor
+from domain.accounts.passwords import demo_password_hash
 from domain.approvals.chains import (
     DEFAULT_POLICIES,
     DocumentFacts,
@@ -40,6 +41,7 @@ from domain.store.tables import (
     Salesperson,
     SalesPlan,
     SalesPlanLine,
+    UserCredential,
 )
 from domain.store.uow import UnitOfWork
 
@@ -213,6 +215,11 @@ async def _users(s: AsyncSession) -> dict[str, int]:
         for login, (name, role) in LOGINS.items()
     ]
     ids = await _bulk(s, AppUser, rows)
+    # Every demo user signs in with the documented demo password (README: "Signing in").
+    password_hash = demo_password_hash()
+    await s.execute(
+        insert(UserCredential), [{"user_id": i, "password_hash": password_hash} for i in ids]
+    )
     return dict(zip(LOGINS, ids, strict=True))
 
 

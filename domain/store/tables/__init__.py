@@ -2,6 +2,12 @@
 
 from sqlmodel import SQLModel
 
+from domain.store.tables.accounts import (
+    RefreshToken,
+    SignInSession,
+    SignInThrottle,
+    UserCredential,
+)
 from domain.store.tables.approval import ApprovalPolicy, ApprovalPolicyStep, ApprovalStep
 from domain.store.tables.catalogue import Product
 from domain.store.tables.customers import CustomerAccount
@@ -45,6 +51,7 @@ __all__ = [
     "IdempotentRequest",
     "PriceFloor",
     "Product",
+    "RefreshToken",
     "SalesOrder",
     "SalesOrderLine",
     "SalesPlan",
@@ -54,9 +61,12 @@ __all__ = [
     "Salesperson",
     "Shipment",
     "ShipmentLine",
+    "SignInSession",
+    "SignInThrottle",
     "StockBalance",
     "StockIn",
     "StockMovement",
     "TrackingEvent",
+    "UserCredential",
     "metadata",
 ]

@@ -5,6 +5,7 @@ charge, a salesperson names their login), so the foreign keys have no cycle.
 """
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
@@ -17,6 +18,7 @@ class AppUser(SQLModel, table=True):
     """A login. `roles` holds role names separated by spaces (see domain.access.Role)."""
 
     __tablename__ = "app_user"
+    NOUN: ClassVar[str] = "user"  # how refusals name it
 
     id: int | None = Field(default=None, primary_key=True)
     login: str = Field(sa_type=String(64), unique=True)
@@ -25,6 +27,8 @@ class AppUser(SQLModel, table=True):
     customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
 class Customer(SQLModel, table=True):
@@ -52,6 +56,7 @@ class Company(SQLModel, table=True):
 
 class Department(SQLModel, table=True):
     __tablename__ = "department"
+    NOUN: ClassVar[str] = "department"
 
     id: int | None = Field(default=None, primary_key=True)
     company_id: int = Field(foreign_key="company.id", index=True)
@@ -59,10 +64,13 @@ class Department(SQLModel, table=True):
     name: str = Field(sa_type=String(200))
     manager_user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     vp_user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
 class Salesperson(SQLModel, table=True):
     __tablename__ = "salesperson"
+    NOUN: ClassVar[str] = "salesperson"
 
     id: int | None = Field(default=None, primary_key=True)
     department_id: int = Field(foreign_key="department.id", index=True)
@@ -70,3 +78,5 @@ class Salesperson(SQLModel, table=True):
     name: str = Field(sa_type=String(200))
     email: str | None = Field(default=None, sa_type=String(200))
     user_id: int | None = Field(default=None, foreign_key="app_user.id", unique=True)
+    version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)

@@ -1,0 +1,1 @@
+"""Mutations of accounts: signing in and out, passwords, and administering users."""

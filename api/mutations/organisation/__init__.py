@@ -1,0 +1,1 @@
+"""Mutations of the organisation (admins): departments and salespeople."""

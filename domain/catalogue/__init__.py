@@ -1,0 +1,1 @@
+"""Products: what the company sells, administered by admins."""

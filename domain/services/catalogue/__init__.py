@@ -1,0 +1,3 @@
+"""Catalogue use cases (admins): products."""
+
+from domain.services.catalogue import products  # noqa: F401

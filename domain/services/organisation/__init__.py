@@ -1,0 +1,3 @@
+"""Organisation use cases (admins): departments and salespeople."""
+
+from domain.services.organisation import departments, salespeople  # noqa: F401

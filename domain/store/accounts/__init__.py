@@ -1,0 +1,1 @@
+"""Persistence of users' credentials, sign-in sessions and failed sign-in counts."""
