@@ -113,6 +113,7 @@ class ShipmentLoaders:
                 location=r.location,
                 note=r.note,
                 recorded_at=r.recorded_at,
+                pk=r.id,
             ),
         )
         return [found.get(pk, []) for pk in shipment_ids]

@@ -199,7 +199,8 @@ class ApprovalPolicyStep:
         description="Applies only when the document's amount exceeds this; null: always."
     )
     levels: list[str] = strawberry.field(
-        description="Applies only to documents at these levels (e.g. COMPANY); empty: all."
+        description="Applies only to documents at these levels (e.g. COMPANY); empty: all. At "
+        "most 3 (COMPANY, DEPARTMENT, SALESPERSON)."
     )
 
 
@@ -213,7 +214,8 @@ class ApprovalPolicy:
     )
     is_default: bool = strawberry.field(description="True while no admin has configured it.")
     steps: list[ApprovalPolicyStep] = strawberry.field(
-        description="The steps in order. A document with no applicable step is approved on submit."
+        description="The steps in order, at most 10. A document with no applicable step is "
+        "approved on submit."
     )
 
 

@@ -104,7 +104,7 @@ class Customer(Node):
 
     @strawberry.field(
         description="Price floors negotiated for this customer (general floors: "
-        "Query.priceFloors)." + PARTNER_NULL
+        "Query.priceFloors), at most one per product." + PARTNER_NULL
     )
     async def price_floors(self, info: Info) -> list[PriceFloor] | None:
         if not self.internal:

@@ -9,6 +9,8 @@ import strawberry
 from strawberry.types import Info
 
 from api.ids import to_global_id
+from api.loaded_pages import LOADED_PAGES, page_of
+from api.pagination import After, Before, Connection, First, Last
 from api.types.documents import ApprovableDocument
 from api.types.enums import described_enum
 from api.types.errors import UserError
@@ -262,16 +264,28 @@ class DeliveryReport(ApprovableDocument):
         steps = await info.context.loaders.reports.steps.load((self.pk, self.approval_round))
         return next((s for s in steps if s.state.value == "PENDING"), None)
 
-    @strawberry.field(description="The latest approval round's steps, each with its state.")
+    @strawberry.field(
+        description="The latest approval round's steps, each with its state (at most 10)."
+    )
     async def steps(self, info: Info) -> list[ApprovalStepType]:
         return await info.context.loaders.reports.steps.load((self.pk, self.approval_round))
 
     @strawberry.field(
         description="Every committed change, oldest first (GENERATED, SUBMITTED, STEP_APPROVED, "
-        "APPROVED, REJECTED, SUPERSEDED)."
+        "APPROVED, REJECTED, SUPERSEDED). " + LOADED_PAGES.describe("Entries:")
     )
-    async def history(self, info: Info) -> list[HistoryEntryType]:
-        return await info.context.loaders.reports.history.load(self.pk)
+    async def history(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[HistoryEntryType]:
+        entries = await info.context.loaders.reports.history.load(self.pk)
+        return page_of(
+            entries, (first, after, last, before), lambda entry: (entry.sequence, entry.sequence)
+        )
 
 
 @strawberry.input(description="Which delivery reports to list; all given conditions hold.")

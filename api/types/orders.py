@@ -14,6 +14,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.ids import pk_of, to_global_id
+from api.loaded_pages import LOADED_PAGES, page_of
 from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
 from api.types.catalogue import Product
 from api.types.documents import ApprovableDocument
@@ -191,8 +192,8 @@ class SalesOrder(ApprovableDocument):
     )
     note: str | None = strawberry.field(description="Internal note." + PARTNER_NULL)
     special_approval_reasons: list[SpecialReasonEnum] | None = strawberry.field(
-        description="Why the last submit needed special approval; empty: contract review only."
-        + PARTNER_NULL
+        description="Why the last submit needed special approval (each reason at most once); "
+        "empty: contract review only." + PARTNER_NULL
     )
     version: int = strawberry.field(
         description="Raised by every change; send it as `expectedVersion` to avoid lost updates."
@@ -286,13 +287,39 @@ class SalesOrder(ApprovableDocument):
         summary = await info.context.loaders.orders.execution.load((self.pk, day))
         return ExecutionFigures(figures=summary.order, as_of=day)
 
-    @strawberry.field(description="The order's shipments, oldest first.")
-    async def shipments(self, info: Info) -> list[ShipmentType]:
-        return await info.context.loaders.shipments.by_order.load(self.pk)
+    @strawberry.field(
+        description="The order's shipments, oldest first. " + LOADED_PAGES.describe("Shipments:")
+    )
+    async def shipments(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[ShipmentType]:
+        found = await info.context.loaders.shipments.by_order.load(self.pk)
+        return page_of(
+            found, (first, after, last, before), lambda shipment: (shipment.pk, shipment.pk)
+        )
 
-    @strawberry.field(description="The order's returns, oldest first.")
-    async def returns(self, info: Info) -> list[SalesReturnType]:
-        return await info.context.loaders.shipments.returns_by_order.load(self.pk)
+    @strawberry.field(
+        description="The order's returns, oldest first. " + LOADED_PAGES.describe("Returns:")
+    )
+    async def returns(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[SalesReturnType]:
+        found = await info.context.loaders.shipments.returns_by_order.load(self.pk)
+        return page_of(
+            found,
+            (first, after, last, before),
+            lambda sales_return: (sales_return.pk, sales_return.pk),
+        )
 
     @strawberry.field(
         description="The special-approval step waiting for a decision; null unless IN_REVIEW "
@@ -306,7 +333,7 @@ class SalesOrder(ApprovableDocument):
 
     @strawberry.field(
         description="The special-approval chain of the latest submission that needed one, each "
-        "step with its state and comment; empty when none." + PARTNER_NULL
+        "step with its state and comment (at most 10); empty when none." + PARTNER_NULL
     )
     async def steps(self, info: Info) -> list[ApprovalStepType] | None:
         if not self.internal:
@@ -319,12 +346,22 @@ class SalesOrder(ApprovableDocument):
         description="Every committed change, oldest first: actor, action (CREATED, LINES_UPDATED, "
         "SUBMITTED, STEP_APPROVED, APPROVED, REJECTED, CONFIRMED, PRODUCTION_STARTED, READY, "
         "PARTIALLY_SHIPPED, SHIPPED, DELIVERED, RETURN_RECEIVED, CANCELLED, CLOSED), from, to, "
-        "comment, time." + PARTNER_NULL
+        "comment, time." + PARTNER_NULL + " " + LOADED_PAGES.describe("Entries:")
     )
-    async def history(self, info: Info) -> list[HistoryEntryType] | None:
+    async def history(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[HistoryEntryType] | None:
         if not self.internal:
             return None
-        return await info.context.loaders.orders.history.load(self.pk)
+        entries = await info.context.loaders.orders.history.load(self.pk)
+        return page_of(
+            entries, (first, after, last, before), lambda entry: (entry.sequence, entry.sequence)
+        )
 
 
 ORDERS_DESCRIPTION = "Sales orders, filtered and sorted. " + ORDER_PAGES.describe("Orders:")

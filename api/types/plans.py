@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.ids import to_global_id
+from api.loaded_pages import LOADED_PAGES, page_of
 from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
 from api.types.catalogue import Product
 from api.types.documents import ApprovableDocument
@@ -237,7 +238,8 @@ class SalesPlan(ApprovableDocument):
         return next((s for s in steps if s.state.value == "PENDING"), None)
 
     @strawberry.field(
-        description="The whole chain of the latest submission, each step with its state."
+        description="The whole chain of the latest submission, each step with its state (a "
+        "policy has at most 10 steps)."
     )
     async def steps(self, info: Info) -> list[ApprovalStepType]:
         if self.approval_round == 0:
@@ -245,13 +247,25 @@ class SalesPlan(ApprovableDocument):
         return await info.context.loaders.plans.steps.load((self.pk, self.approval_round))
 
     @strawberry.field(
-        description="Every committed change, oldest first: actor, action, from, to, comment, time."
+        description="Every committed change, oldest first: actor, action, from, to, comment, time. "
+        + LOADED_PAGES.describe("Entries:")
     )
-    async def history(self, info: Info) -> list[HistoryEntryType]:
-        return await info.context.loaders.plans.history.load(self.pk)
+    async def history(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[HistoryEntryType]:
+        entries = await info.context.loaders.plans.history.load(self.pk)
+        return page_of(
+            entries, (first, after, last, before), lambda entry: (entry.sequence, entry.sequence)
+        )
 
     @strawberry.field(
-        description="Sum of the child plans' targets (all but superseded ones) per product and month."
+        description="Sum of the child plans' targets (all but superseded ones) per product and "
+        "month: at most one entry per product and month of the plan's period."
     )
     async def rollup(self, info: Info) -> list[PlanTarget]:
         return (await info.context.loaders.plans.allocation.load(self._allocation_key))[0]
@@ -261,7 +275,7 @@ class SalesPlan(ApprovableDocument):
         return (self.pk, self.owner_kind in CHILD_KIND)
 
     @strawberry.field(
-        description="This plan's targets minus the roll-up, per product and month where they differ (negative: the children plan more). Empty when the children add up exactly, and always for salesperson plans (no level below). Submitting a plan that has children refuses a non-empty gap unless acceptAllocationGap is given."
+        description="This plan's targets minus the roll-up, per product and month where they differ (negative: the children plan more). Empty when the children add up exactly, and always for salesperson plans (no level below). Submitting a plan that has children refuses a non-empty gap unless acceptAllocationGap is given. At most one entry per product and month of the plan's period."
     )
     async def allocation_gap(self, info: Info) -> list[PlanTarget]:
         return (await info.context.loaders.plans.allocation.load(self._allocation_key))[1]

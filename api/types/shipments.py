@@ -12,6 +12,8 @@ import strawberry
 from strawberry.types import Info
 
 from api.ids import to_global_id
+from api.loaded_pages import LOADED_PAGES, page_of
+from api.pagination import After, Before, Connection, First, Last
 from api.types.catalogue import Product
 from api.types.enums import described_enum
 from api.types.errors import UserError
@@ -85,6 +87,7 @@ class TrackingEvent:
     location: str = strawberry.field(description="Where (depot, city, carrier scan point).")
     note: str | None = strawberry.field(description="What was noted there.")
     recorded_at: datetime = strawberry.field(description="When it was recorded here.")
+    pk: strawberry.Private[int] = 0  # the tie-breaker of equal times in the list's cursors
 
 
 @strawberry.type(description="Goods of one order on their way to the customer.")
@@ -131,13 +134,29 @@ class Shipment(Node):
     async def order(self, info: Info) -> SalesOrderType | None:
         return await info.context.loaders.orders.order.load(self.order_pk)
 
-    @strawberry.field(description="What is on the shipment.")
+    @strawberry.field(
+        description="What is on the shipment: at most one line per order line (an order has at "
+        "most 200)."
+    )
     async def lines(self, info: Info) -> list[ShipmentLine]:
         return await info.context.loaders.shipments.lines.load(self.pk)
 
-    @strawberry.field(description="Tracking events, in the order they happened.")
-    async def tracking_events(self, info: Info) -> list[TrackingEvent]:
-        return await info.context.loaders.shipments.tracking.load(self.pk)
+    @strawberry.field(
+        description="Tracking events, in the order they happened. "
+        + LOADED_PAGES.describe("Events:")
+    )
+    async def tracking_events(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[TrackingEvent]:
+        events = await info.context.loaders.shipments.tracking.load(self.pk)
+        return page_of(
+            events, (first, after, last, before), lambda event: (event.occurred_at, event.pk)
+        )
 
     @strawberry.field(description="The earliest promised date of its lines.")
     async def promised_date(self, info: Info) -> date | None:
@@ -212,6 +231,8 @@ class SalesReturn(Node):
     async def order(self, info: Info) -> SalesOrderType | None:
         return await info.context.loaders.orders.order.load(self.order_pk)
 
-    @strawberry.field(description="What is returned.")
+    @strawberry.field(
+        description="What is returned: at most one line per order line (an order has at most 200)."
+    )
     async def lines(self, info: Info) -> list[SalesReturnLine]:
         return await info.context.loaders.shipments.return_lines.load(self.pk)

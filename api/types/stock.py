@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.ids import to_global_id
+from api.loaded_pages import LOADED_PAGES, page_of
 from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
 from api.types.catalogue import Product
 from api.types.documents import ApprovableDocument
@@ -128,16 +129,26 @@ class StockIn(ApprovableDocument):
         steps = await info.context.loaders.stock.steps.load((self.pk, self.approval_round))
         return next((s for s in steps if s.state.value == "PENDING"), None)
 
-    @strawberry.field(description="The approval chain, each step with its state.")
+    @strawberry.field(description="The approval chain, each step with its state (at most 10).")
     async def steps(self, info: Info) -> list[ApprovalStepType]:
         return await info.context.loaders.stock.steps.load((self.pk, self.approval_round))
 
     @strawberry.field(
         description="Every committed change, oldest first (REQUESTED, STEP_APPROVED, APPROVED, "
-        "REJECTED, POSTED)."
+        "REJECTED, POSTED). " + LOADED_PAGES.describe("Entries:")
     )
-    async def history(self, info: Info) -> list[HistoryEntryType]:
-        return await info.context.loaders.stock.history.load(self.pk)
+    async def history(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[HistoryEntryType]:
+        entries = await info.context.loaders.stock.history.load(self.pk)
+        return page_of(
+            entries, (first, after, last, before), lambda entry: (entry.sequence, entry.sequence)
+        )
 
 
 @strawberry.type(description="One ledger row: a change of on-hand stock and its cause.")

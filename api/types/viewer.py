@@ -15,7 +15,7 @@ TASK_PAGES = PageLimits(default=50, maximum=100)
 class Viewer:
     actor: strawberry.Private[Actor]
 
-    @strawberry.field(description="The user's roles.")
+    @strawberry.field(description="The user's roles, each at most once.")
     def roles(self) -> list[RoleEnum]:
         return sorted(self.actor.roles, key=lambda r: r.value)
 

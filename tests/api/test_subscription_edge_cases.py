@@ -272,7 +272,7 @@ async def test_operations_on_one_socket_get_only_their_own_events_and_completing
 
 DEEP_ORDER = """subscription($orderId: ID) { orderStatusChanged(orderId: $orderId) { toStatus
   order { id customer { code creditLimit salesperson { code } } department { code }
-          specialApprovalReasons history { action } } } }"""
+          specialApprovalReasons history { nodes { action } } } } }"""
 
 
 async def test_one_order_document_subscribed_by_partner_and_staff_answers_each_within_its_reach(
@@ -299,7 +299,7 @@ async def test_one_order_document_subscribed_by_partner_and_staff_answers_each_w
     assert stranger["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert {c["toStatus"] for c in seen.values()} == {"IN_REVIEW"}
     customer = {"code": "C0001", "creditLimit": "500000.00", "salesperson": {"code": "S0001"}}
-    history = [{"action": "CREATED"}, {"action": "SUBMITTED"}]
+    history = {"nodes": [{"action": "CREATED"}, {"action": "SUBMITTED"}]}
     staff = {"id": order["id"], "customer": customer, "department": {"code": "D001"}}
     staff |= {"specialApprovalReasons": [], "history": history}
     hidden = dict.fromkeys(("department", "specialApprovalReasons", "history"))

@@ -33,3 +33,84 @@ async def test_every_task_document_of_the_demo_is_an_approvable_type_with_its_id
     assert len(documents) == 28
     assert {d["__typename"] for d in documents} <= APPROVABLE
     assert all(d["id"] for d in documents)
+
+
+GROWING = {
+    ("SalesPlan", "history"),
+    ("SalesOrder", "history"),
+    ("SalesOrder", "shipments"),
+    ("SalesOrder", "returns"),
+    ("StockIn", "history"),
+    ("DeliveryReport", "history"),
+    ("Shipment", "trackingEvents"),
+}
+BOUNDED = {
+    ("ApprovalPolicy", "steps"),
+    ("ApprovalPolicyStep", "levels"),
+    ("SalesPlan", "steps"),
+    ("SalesPlan", "rollup"),
+    ("SalesPlan", "allocationGap"),
+    ("SalesOrder", "steps"),
+    ("SalesOrder", "specialApprovalReasons"),
+    ("StockIn", "steps"),
+    ("DeliveryReport", "steps"),
+    ("Shipment", "lines"),
+    ("SalesReturn", "lines"),
+    ("Customer", "priceFloors"),
+    ("Viewer", "roles"),
+}
+
+
+def test_lists_that_grow_are_connections_with_their_page_cap_described():
+    for owner, name in GROWING:
+        field = SCHEMA.get_type(owner).fields[name]
+        assert named(field.type).name.endswith("Connection"), (owner, name)
+        assert {"first", "after", "last", "before"} <= set(field.args), (owner, name)
+        assert "may be at most 100" in field.description, (owner, name)
+
+
+def test_bounded_lists_say_their_bound():
+    for owner, name in BOUNDED:
+        field = SCHEMA.get_type(owner).fields[name]
+        assert not named(field.type).name.endswith("Connection")
+        assert "at most" in field.description.lower(), (owner, name)
+
+
+HISTORY = """query($id: ID!, $after: String) { salesPlan(id: $id) {
+  history(first: 1, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } nodes { sequence action } } } }"""
+
+
+async def test_a_history_is_read_page_by_page_with_cursors(demo_readonly, client_for):
+    from tests.api.plans_helpers import plan_id
+
+    vp = await client_for("vp")
+    pid = await plan_id(demo_readonly, "status = 'APPROVED' AND owner_kind = 'COMPANY'")
+    seen, after = [], None
+    while True:
+        page = (await vp.execute(HISTORY, {"id": pid, "after": after}))["salesPlan"]["history"]
+        assert len(page["nodes"]) <= 1
+        seen += page["nodes"]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert len(seen) == page["totalCount"] >= 3
+    assert [entry["sequence"] for entry in seen] == list(range(1, len(seen) + 1))
+    assert seen[0]["action"] == "CREATED" and seen[-1]["action"] == "APPROVED"
+
+    last_two = await vp.execute(
+        "query($id: ID!) { salesPlan(id: $id) { history(last: 2) { nodes { sequence } } } }",
+        {"id": pid},
+    )
+    assert [e["sequence"] for e in last_two["salesPlan"]["history"]["nodes"]] == [
+        len(seen) - 1,
+        len(seen),
+    ]
+    too_many = await vp.post(
+        "query($id: ID!) { salesPlan(id: $id) { history(first: 101) { totalCount } } }",
+        {"id": pid},
+    )
+    assert (
+        "at most 100" in too_many.json()["errors"][0]["message"]
+        or "between 0 and 100" in (too_many.json()["errors"][0]["message"])
+    )
