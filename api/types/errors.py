@@ -26,6 +26,8 @@ ErrorCodeEnum = described_enum(
         ErrorCode.INSUFFICIENT_STOCK: "On-hand stock is short for the quantity to dispatch.",
         ErrorCode.EXCEEDS_OUTSTANDING: "More than is left to ship on an order line.",
         ErrorCode.EXCEEDS_DELIVERED: "More than was delivered and not yet returned, on a return.",
+        ErrorCode.NO_APPROVED_PLANS: "No approved sales plan of the scope covers the periods "
+        "asked for: there is nothing to forecast from.",
         ErrorCode.INVALID_CREDENTIALS: "Wrong login or password, or a refresh token that is "
         "unknown, expired, already used or of an ended session (sign in again).",
         ErrorCode.TOO_MANY_ATTEMPTS: "Too many failed sign-ins: wait the seconds the message "
@@ -65,4 +67,9 @@ class UserError:
 
 @strawberry.type(description="Why a sales plan action was refused.")
 class SalesPlanError(UserError):
+    pass
+
+
+@strawberry.type(description="Why a forecast action was refused.")
+class ForecastError(UserError):
     pass

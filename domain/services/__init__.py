@@ -5,6 +5,7 @@ from domain.services import (  # noqa: F401
     accounts,
     approvals,
     catalogue,
+    forecast,
     orders,
     organisation,
     plans,

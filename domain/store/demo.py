@@ -29,6 +29,12 @@ from domain.plans.hierarchy import OwnerKind
 from domain.plans.lifecycle import PlanStatus
 from domain.plans.lines import MONEY_STEP
 from domain.plans.periods import Granularity
+from domain.store.demo_forecasts import (
+    company_target,
+    load_demand_history,
+    salesperson_weight,
+    split_whole,
+)
 from domain.store.demo_orders import load_demo_orders
 from domain.store.tables import (
     ApprovalStep,
@@ -243,15 +249,24 @@ async def _plans(s, rng, company_id, users, products, prices, salesperson_ids, p
     author = users["planner"]
     # (owner kind, owner id, month) → {product: (qty, amount)}
     by_salesperson: dict[tuple, dict[int, tuple[Decimal, Decimal]]] = {}
+    # Who sells which product and how much of it (fixed weights): each month the company's
+    # target of a product (its demand profile, demo_forecasts.py) is split by these weights, and
+    # the product's order history is split over the departments the same way.
+    number_of = {product: n for n, product in enumerate(products, start=1)}
+    sellers: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for index, sp_id in enumerate(salesperson_ids):
         offset = (index * 3) % len(products)
-        mine = [products[(offset + j) % len(products)] for j in range(PRODUCTS_PER_SALESPERSON)]
+        for j in range(PRODUCTS_PER_SALESPERSON):
+            product = products[(offset + j) % len(products)]
+            sellers[product][sp_id] = salesperson_weight(index + 1, number_of[product])
+    for product, weights in sellers.items():
         for month in months:
-            targets = {}
-            for product in mine:
-                qty = Decimal(rng.randint(5, 120))
-                targets[product] = (qty, (qty * prices[product]).quantize(MONEY_STEP))
-            by_salesperson[(sp_id, month)] = targets
+            target = company_target(number_of[product], month)
+            for sp_id, qty in split_whole(target, weights).items():
+                by_salesperson.setdefault((sp_id, month), {})[product] = (
+                    qty,
+                    (qty * prices[product]).quantize(MONEY_STEP),
+                )
 
     def add(total: dict, targets: dict) -> None:
         for product, (qty, amount) in targets.items():
@@ -261,6 +276,12 @@ async def _plans(s, rng, company_id, users, products, prices, salesperson_ids, p
     dept_of = {
         sp: person["department_id"] for sp, person in zip(salesperson_ids, people, strict=True)
     }
+    department_weights: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for product, weights in sellers.items():
+        for sp_id, weight in weights.items():
+            shares = department_weights[product]
+            shares[dept_of[sp_id]] = shares.get(dept_of[sp_id], Decimal(0)) + weight
+    await load_demand_history(s, products, department_weights)
     by_department: dict[tuple, dict] = defaultdict(dict)
     by_company: dict[date, dict] = defaultdict(dict)
     for (sp_id, month), targets in by_salesperson.items():

@@ -1,0 +1,1 @@
+"""Reads and writes of forecasts that the forecast use cases and its job share."""
