@@ -29,6 +29,7 @@ from api.live.viewers import ViewerWatch
 from api.observability.metrics import metrics_endpoint, watch_pool
 from api.observability.requests import RequestObservation
 from api.observability.tracing import setup_tracing
+from api.persisted_queries import PersistedQueries
 from api.schema import schema
 from domain.config import Settings, get_settings
 from domain.jobs import create_job_queue
@@ -54,7 +55,8 @@ class GraphQLView(GraphQL):
             schema,
             # Our page (api.graphiql) with its assets served here; None answers GET with 404.
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
-            allow_queries_via_get=False,
+            # Queries (never mutations) may come by GET, with APQ hashes (api.persisted_queries).
+            allow_queries_via_get=True,
             # Only the current protocol: the legacy graphql-ws one had several CVEs in 2026.
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             connection_init_wait_timeout=timedelta(seconds=10),
@@ -160,7 +162,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint(settings.metrics_token)),
             Route(
-                "/graphql", IdempotencyMiddleware(view, engine, settings), methods=["GET", "POST"]
+                "/graphql",
+                PersistedQueries(IdempotencyMiddleware(view, engine, settings)),
+                methods=["GET", "POST"],
             ),
             WebSocketRoute("/graphql", view),
             *([Mount("/graphiql", GraphiQLAssets())] if settings.graphiql_enabled else []),

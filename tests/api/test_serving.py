@@ -55,11 +55,15 @@ async def test_a_browser_get_on_graphql_serves_graphiql(server, http):
     assert "<html" in response.text.lower()
 
 
-async def test_queries_are_not_accepted_over_get(demo_readonly, server, http):
+async def test_mutations_are_not_accepted_over_get(demo_readonly, server, http):
+    """Queries may come by GET (tests/api/test_persisted_queries.py), mutations never."""
     response = await http.get(
-        server.url, params={"query": "{ __typename }"}, headers={"Accept": "application/json"}
+        server.url,
+        params={"query": 'mutation { salesPlanSubmit(input: {id: "x"}) { errors { code } } }'},
+        headers={"Accept": "application/json"},
     )
-    assert response.status_code != 200 or "data" not in response.json()
+    assert response.status_code == 400
+    assert response.text == "mutations are not allowed when using GET"
 
 
 async def test_healthz_answers_while_the_process_lives(server, http):
