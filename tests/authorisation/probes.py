@@ -14,10 +14,14 @@ from decimal import Decimal
 from itertools import count
 
 from api.ids import from_global_id, to_global_id
+from domain.access import Role
+from domain.accounts.passwords import DEMO_PASSWORD
 from domain.approvals.chains import DocumentType
 from domain.plans.hierarchy import OwnerKind
 from domain.plans.lines import LineDraft
 from domain.plans.periods import Granularity
+from domain.services.accounts.sign_in import AuthLogin, SessionTerms, sign_in
+from domain.services.accounts.users import UserCreate, UserDeactivate
 from domain.services.orders.customers import PriceFloorWrite
 from domain.services.orders.sales_orders import SalesOrderConfirm, SalesOrderSubmit
 from domain.services.orders.shipments import ShipmentDispatch
@@ -41,6 +45,7 @@ Input = dict
 MutationProbe = Callable[[Services], Awaitable[Input]]
 MUTATIONS: dict[str, MutationProbe] = {}
 _unique = count(1)
+SIGN_IN_TERMS = SessionTerms(refresh_ttl=timedelta(days=1), max_age=timedelta(days=1))
 
 
 def mutation(name: str):
@@ -433,6 +438,109 @@ async def delivery_report_reject(s: Services) -> Input:
     return {"id": report_id(await submitted_report(s)), "reason": "matrix"}
 
 
+# ---- sign-in and administration (issue 14) ----------------------------------------------
+
+
+async def fresh_session(s: Services) -> str:
+    """The refresh token of a new sign-in of `planner`."""
+    result = await sign_in(s.use_cases, AuthLogin("planner", DEMO_PASSWORD, SIGN_IN_TERMS))
+    return result.value.refresh_token
+
+
+async def fresh_user(s: Services, active: bool = True) -> str:
+    """A new PLANNER user made by the admin (deactivated when `active` is False)."""
+    user = await s.ok(
+        UserCreate(f"matrix.user{next(_unique)}", "Matrix user", frozenset({Role.PLANNER})),
+        "admin",
+    )
+    if not active:
+        await s.ok(UserDeactivate(user.id), "admin")
+    return to_global_id("User", user.id)
+
+
+@mutation("authLogin")
+async def auth_login(s: Services) -> Input:
+    return {"login": "planner", "password": DEMO_PASSWORD}
+
+
+@mutation("authRefresh")
+async def auth_refresh(s: Services) -> Input:
+    return {"refreshToken": await fresh_session(s)}
+
+
+@mutation("authLogout")
+async def auth_logout(s: Services) -> Input:
+    return {"refreshToken": await fresh_session(s)}
+
+
+@mutation("viewerPasswordChange")
+async def viewer_password_change(s: Services) -> Input:
+    # The caller's own password, set to what it was: the other probes still sign in.
+    return {"currentPassword": DEMO_PASSWORD, "newPassword": DEMO_PASSWORD}
+
+
+@mutation("userCreate")
+async def user_create(s: Services) -> Input:
+    return {"login": f"matrix.new{next(_unique)}", "displayName": "Matrix", "roles": ["PLANNER"]}
+
+
+@mutation("userUpdate")
+async def user_update(s: Services) -> Input:
+    return {"id": await fresh_user(s), "displayName": "Matrix user, renamed"}
+
+
+@mutation("userDeactivate")
+async def user_deactivate(s: Services) -> Input:
+    return {"id": await fresh_user(s)}
+
+
+@mutation("userReactivate")
+async def user_reactivate(s: Services) -> Input:
+    return {"id": await fresh_user(s, active=False)}
+
+
+@mutation("userPasswordReset")
+async def user_password_reset(s: Services) -> Input:
+    return {"id": await fresh_user(s), "newPassword": "matrix passphrase"}
+
+
+@mutation("userSessionsRevoke")
+async def user_sessions_revoke(s: Services) -> Input:
+    return {"id": await fresh_user(s)}
+
+
+@mutation("departmentCreate")
+async def department_create(s: Services) -> Input:
+    return {"code": f"MD{next(_unique):03d}", "name": "Matrix department"}
+
+
+@mutation("departmentUpdate")
+async def department_update(s: Services) -> Input:
+    return {"id": await gid(s, "Department", "department", "D003"), "name": "Export Sales"}
+
+
+@mutation("salespersonCreate")
+async def salesperson_create(s: Services) -> Input:
+    department = await gid(s, "Department", "department", "D003")
+    return {"departmentId": department, "code": f"MS{next(_unique):04d}", "name": "Matrix"}
+
+
+@mutation("salespersonUpdate")
+async def salesperson_update(s: Services) -> Input:
+    return {"id": await gid(s, "Salesperson", "salesperson", "S0010"), "email": "m@hengda.example"}
+
+
+@mutation("productCreate")
+async def product_create(s: Services) -> Input:
+    code = f"MP{next(_unique):04d}"
+    return {"code": code, "name": "Matrix product", "unit": "pcs", "listPrice": "1.00"}
+
+
+@mutation("productUpdate")
+async def product_update(s: Services) -> Input:
+    return {"id": await gid(s, "Product", "product", "P0010"), "name": "Sensor kit SK-1"}
+
+
 # ---- queries --------------------------------------------------------------------------------
 
 
@@ -571,6 +679,7 @@ QUERIES: dict[str, QueryProbe] = {
     ),
     "companies": connection("companies"),
     "products": connection("products"),
+    "users": connection("users"),
     "salesPlan": QueryProbe(
         "query($id: ID!) { salesPlan(id: $id) { id } }",
         lambda data, login: nodes_of(data, "salesPlan"),
