@@ -6,7 +6,7 @@ from pathlib import Path
 from graphql import GraphQLList, GraphQLNonNull, build_schema
 
 SCHEMA = build_schema((Path(__file__).parents[2] / "schema.graphql").read_text())
-APPROVABLE = {"SalesPlan", "SalesOrder", "StockIn", "DeliveryReport"}
+APPROVABLE = {"SalesPlan", "Forecast", "SalesOrder", "StockIn", "DeliveryReport"}
 
 
 def named(field_type):
@@ -17,7 +17,9 @@ def named(field_type):
 
 def test_an_approval_document_is_one_of_the_approvable_types_only():
     interface = SCHEMA.get_type("ApprovableDocument")
-    assert {t.name for t in SCHEMA.get_possible_types(interface)} == APPROVABLE
+    implementers = {t.name for t in SCHEMA.get_possible_types(interface)}
+    # Forecast joins once the forecast API is in the schema.
+    assert APPROVABLE - {"Forecast"} <= implementers <= APPROVABLE
     for owner in ("ApprovalTask", "ApprovalTaskAssignment"):
         assert named(SCHEMA.get_type(owner).fields["document"].type) is interface
 
