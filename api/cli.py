@@ -1,4 +1,5 @@
-"""The `salesplan` command: serve, migrate, worker, demo, token, export-schema."""
+"""The `salesplan` command: serve, migrate, worker, demo, token, user-add, password,
+export-schema."""
 
 import argparse
 import asyncio
@@ -61,6 +62,26 @@ def main(argv: list[str] | None = None) -> int:
     token = commands.add_parser("token", help="print a bearer token for a user")
     token.add_argument("login")
     token.add_argument("--minutes", type=int, default=None, help="validity (default 720)")
+    user_add = commands.add_parser(
+        "user-add",
+        help="create a user (e.g. the first admin of a new installation); the password is "
+        "asked for, or read from standard input when it is not a terminal",
+    )
+    user_add.add_argument("login")
+    user_add.add_argument("--name", required=True, help="the name shown to others")
+    user_add.add_argument(
+        "--role",
+        dest="roles",
+        action="append",
+        required=True,
+        help="a role (ADMIN, VP, PLANNER, ...); repeat for several",
+    )
+    password = commands.add_parser(
+        "password",
+        help="set a user's password and end their sign-ins; the password is asked for, or "
+        "read from standard input when it is not a terminal",
+    )
+    password.add_argument("login")
     export = commands.add_parser("export-schema", help="print or write schema.graphql")
     export.add_argument("path", nargs="?")
     export.add_argument("--check", action="store_true", help="fail if the file differs")
@@ -71,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         "worker": cmd_worker,
         "demo": cmd_demo,
         "token": cmd_token,
+        "user-add": cmd_user_add,
+        "password": cmd_password,
         "export-schema": cmd_export_schema,
     }[args.command]
     from domain.store.readiness import DatabaseNotReady
@@ -242,6 +265,86 @@ def cmd_token(args) -> int:
         return 1
     minutes = args.minutes or settings.token_ttl_minutes
     print(issue_token(uid, args.login, settings.secret_key, timedelta(minutes=minutes)))
+    return 0
+
+
+def read_password() -> str:
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("New password: ")
+    return sys.stdin.readline().rstrip("\n")
+
+
+def run_as_operator(command) -> int:
+    """Run an administration command as the operator at the console (an admin who is no user
+    of the system: its events name no actor); print its refusal, if any."""
+    import domain.services  # noqa: F401  (registers every command handler)
+    from domain.access import Actor, Role
+    from domain.config import get_settings
+    from domain.services.pipeline import UseCases
+    from domain.store.db import create_engine
+    from domain.store.readiness import check_database
+
+    operator = Actor(user_id=None, login="salesplan-cli", roles=frozenset({Role.ADMIN}))
+
+    async def run():
+        engine = create_engine(get_settings().database_url)
+        try:
+            await check_database(engine)
+            return await UseCases(engine).handle(command, operator)
+        finally:
+            await engine.dispose()
+
+    result = asyncio.run(run())
+    for error in result.errors:
+        where = ".".join(error.field[1:]) if error.field and len(error.field) > 1 else ""
+        print(
+            f"{error.code.value}: {where + ': ' if where else ''}{error.message}", file=sys.stderr
+        )
+    return 0 if result.ok else 1
+
+
+def cmd_user_add(args) -> int:
+    from domain.access import Role
+    from domain.services.accounts.users import UserCreate
+
+    try:
+        roles = frozenset(Role(r.upper()) for r in args.roles)
+    except ValueError:
+        print(f"roles are {', '.join(r.value for r in Role)}", file=sys.stderr)
+        return 2
+    command = UserCreate(args.login, args.name, roles, password=read_password())
+    if run_as_operator(command):
+        return 1
+    print(f"user {args.login} created")
+    return 0
+
+
+def cmd_password(args) -> int:
+    from domain.config import get_settings
+    from domain.services.accounts.users import UserPasswordReset
+    from domain.store.db import create_engine
+    from domain.store.readiness import check_database
+    from domain.store.tables import AppUser
+
+    async def user_id() -> int | None:
+        engine = create_engine(get_settings().database_url)
+        try:
+            await check_database(engine)
+            async with engine.connect() as conn:
+                query = select(AppUser.id).where(AppUser.login == args.login)
+                return (await conn.execute(query)).scalar_one_or_none()
+        finally:
+            await engine.dispose()
+
+    uid = asyncio.run(user_id())
+    if uid is None:
+        print(f"no user with login {args.login!r}", file=sys.stderr)
+        return 1
+    if run_as_operator(UserPasswordReset(uid, read_password())):
+        return 1
+    print(f"password of {args.login} set; their sign-ins ended")
     return 0
 
 
