@@ -130,7 +130,7 @@ def cmd_serve(args) -> int:
 
     from api.observability.logs import log_config
     from domain.config import get_settings
-    from domain.store.readiness import check_database
+    from domain.store.readiness import check_database, describe
 
     settings = get_settings()
     settings.check_production()
@@ -141,7 +141,7 @@ def cmd_serve(args) -> int:
     print(f"GraphQL API:  {url}  (GraphiQL in a browser; POST; websocket graphql-transport-ws)")
     print("A token:      .venv/bin/salesplan token vp   (logins: admin vp gm finance planner")
     print("              manager sales partner partner2); send 'Authorization: Bearer <token>'")
-    print(f"Database:     {settings.database_url}")
+    print(f"Database:     {describe(settings.database_url)}")  # without its password
     # Large nested responses allocate millions of objects; default GC thresholds cost up to 2×.
     # A middle-generation collection walks everything that survived the young ones since the
     # last: after a burst of 1,000 new websocket connections, every 20th took ~250 ms (a stall
@@ -199,11 +199,19 @@ def cmd_worker(args) -> int:
             file=sys.stderr,
         )
         return 2
-    from domain.jobs.postgres import run_worker
+    import logging.config
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    from api.observability.logs import log_config
+    from domain.jobs.postgres import run_worker
+    from domain.store.readiness import check_database, describe
+
+    run_checked(settings.database_url, check_database)
+    # The server's log format (LOG_FORMAT, LOG_LEVEL): one JSON object per line by default.
+    logging.config.dictConfig(log_config(settings.log_format, settings.log_level))
     load_task_modules(args.imports)
-    print(f"job worker on {settings.database_url}, {args.concurrency} at a time", flush=True)
+    print(
+        f"job worker on {describe(settings.database_url)}, {args.concurrency} at a time", flush=True
+    )
     asyncio.run(run_worker(settings.database_url, concurrency=args.concurrency))
     return 0
 

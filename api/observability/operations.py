@@ -21,7 +21,7 @@ log = logging.getLogger("salesplan.operations")
 # Errors without a code of their own: a query that does not parse or validate, or a failure
 # nobody planned for (whose message the schema masks).
 BAD_REQUEST = "BAD_REQUEST"
-INTERNAL = "INTERNAL"
+INTERNAL = "INTERNAL_ERROR"
 
 
 def error_code(error: GraphQLError) -> str:

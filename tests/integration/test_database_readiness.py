@@ -90,7 +90,7 @@ def test_a_database_migrated_by_newer_code_says_so(environment, tmp_path, capsys
     assert "schema version 9999, which this code does not know" in one_line(capsys)
 
 
-@pytest.mark.parametrize("command", [["migrate"], ["token", "vp"], ["serve"]])
+@pytest.mark.parametrize("command", [["migrate"], ["token", "vp"], ["serve"], ["worker"]])
 def test_an_unreachable_postgresql_is_one_line_with_the_url_without_its_password(
     environment, capsys, command
 ):
