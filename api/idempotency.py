@@ -16,12 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth import bearer_token
+from api.auth import AuthenticationFailed, bearer_token, identify
 from domain.config import Settings
 from domain.store.db import writer
 from domain.store.tables import IdempotentRequest
 from domain.store.types import utcnow
-from domain.tokens import InvalidToken, read_token
 
 HEADER = b"idempotency-key"
 MAX_KEY_LENGTH = 200
@@ -47,7 +46,7 @@ class IdempotencyMiddleware:
         if scope["type"] != "http" or scope["method"] != "POST" or key is None:
             await self.app(scope, receive, send)
             return
-        user_id = self._user_id(headers)
+        user_id = await self._user_id(headers)
         if user_id is None:  # the app answers 401 itself
             await self.app(scope, receive, send)
             return
@@ -68,15 +67,17 @@ class IdempotencyMiddleware:
             return
         await self._run_and_store(scope, body, send, user_id, key_text)
 
-    def _user_id(self, headers: dict[bytes, bytes]) -> int | None:
+    async def _user_id(self, headers: dict[bytes, bytes]) -> int | None:
+        """The user a valid token stands for: checked as the app checks it (a revoked sign-in or
+        an identity provider's token included), so a refused request never keeps a key."""
         token = bearer_token(
             {"authorization": headers.get(b"authorization", b"").decode("latin-1")}
         )
         if token is None:
             return None
         try:
-            return read_token(token, self.settings.secret_key)
-        except InvalidToken:
+            return (await identify(self.engine, self.settings, token)).actor.user_id
+        except AuthenticationFailed:
             return None
 
     async def _reserve(self, user_id: int, key: str, digest: str) -> bool:

@@ -98,10 +98,9 @@ async def provider_api(keys, settings, engine, demo_readonly):
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as http:
 
-        async def ask(token: str) -> httpx.Response:
-            return await http.post(
-                "/graphql", json={"query": WHO}, headers={"Authorization": f"Bearer {token}"}
-            )
+        async def ask(token: str, query: str = WHO, **headers: str) -> httpx.Response:
+            headers["Authorization"] = f"Bearer {token}"
+            return await http.post("/graphql", json={"query": query}, headers=headers)
 
         yield key_set, ask
 
@@ -195,3 +194,18 @@ async def test_unknown_key_ids_right_after_a_fetch_do_not_fetch_again(provider_a
     for _ in range(5):
         assert (await ask(key_set.token("made-up", preferred_username="vp"))).status_code == 401
     assert key_set.fetches == fetched  # within the cooldown the provider is left alone
+
+
+async def test_idempotency_keys_work_for_provider_tokens(provider_api):
+    key_set, ask = provider_api
+    token = key_set.token("key-1", preferred_username="vp")
+    sign_out = "mutation { authLogout(input: {}) { signedOut errors { code } } }"
+    retry = {"Idempotency-Key": "provider-retry-1"}
+    first = await ask(token, sign_out, **retry)
+    second = await ask(token, sign_out, **retry)
+    assert first.json()["data"] == {
+        "authLogout": {"signedOut": False, "errors": [{"code": "REQUIRED"}]}
+    }
+    assert second.json() == first.json()
+    assert "idempotent-replayed" not in first.headers
+    assert second.headers["idempotent-replayed"] == "true"

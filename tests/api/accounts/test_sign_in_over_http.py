@@ -131,3 +131,18 @@ async def test_the_reporting_role_may_still_sign_out_and_change_its_password(dem
     assert (await login(anonymous, "report"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
     out = await signed_in.execute(LOGOUT, {"input": {}})
     assert out["authLogout"]["signedOut"] is True
+
+
+async def test_a_revoked_sign_in_does_not_keep_an_idempotency_key(demo, client_for):
+    anonymous = await client_for(None)
+    tokens = await tokens_for(anonymous, "planner")
+    await anonymous.execute(LOGOUT, {"input": {"refreshToken": tokens["refreshToken"]}})
+    retry = {"Idempotency-Key": "create-customer-7"}
+    create = 'mutation { customerCreate(input: {code: "C0777", name: "Retry Ltd"}) { customer { code } } }'
+    refused = await as_bearer(anonymous, tokens["accessToken"]).post(create, headers=retry)
+    assert refused.status_code == 401
+    # Signed in again, the same retry acts: the refused attempt left nothing under its key.
+    again = await tokens_for(anonymous, "planner")
+    response = await as_bearer(anonymous, again["accessToken"]).post(create, headers=retry)
+    assert "idempotent-replayed" not in response.headers
+    assert response.json()["data"] == {"customerCreate": {"customer": {"code": "C0777"}}}
