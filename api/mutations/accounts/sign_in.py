@@ -10,6 +10,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from api.mutations.inputs import INPUT
 from api.mutations.payloads import refused
 from api.types.accounts import AuthError, AuthTokens
 from api.types.organisation import User
@@ -20,7 +21,6 @@ from domain.store.db import create_sessionmaker
 from domain.tokens import issue_token, token_expiry
 
 ERRORS_HELP = "Why it was refused; empty on success."
-INPUT = strawberry.argument(description="What to do; see the input type.")
 
 
 @strawberry.input(description="A login and its password.")

@@ -6,6 +6,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from api.mutations.inputs import INPUT, given, given_link
 from api.mutations.payloads import InputIds, refused, run
 from api.types.accounts import UserAccountError
 from api.types.organisation import RoleEnum, User
@@ -15,7 +16,6 @@ from domain.services.partial_update import KEEP
 ERRORS_HELP = "Why it was refused; empty on success."
 USER_HELP = "The user as committed; null when refused."
 VERSION_HELP = "Refuse with CONFLICT unless the user is still at this version."
-INPUT = strawberry.argument(description="What to do; see the input type.")
 
 
 @strawberry.input(description="A new user.")
@@ -132,18 +132,6 @@ def user_loader(loaders):
     return loaders.organisation.user
 
 
-def given(value):
-    return KEEP if value is strawberry.UNSET else value
-
-
-def optional_link(ids: InputIds, value, type_name: str, what: str, field: str):
-    """A link input of an update: KEEP when not given, None when null, else its primary key."""
-    value = given(value)
-    if value is KEEP or value is None:
-        return value
-    return ids.pk(value, type_name, what, "input", field)
-
-
 async def act(info: Info, payload_type, global_id: str, make):
     """Decode the user id, run the command `make(pk)` and shape its payload."""
     ids = InputIds()
@@ -193,11 +181,11 @@ class UserMutations:
     ) -> UserUpdatePayload:
         ids = InputIds()
         pk = ids.pk(input.id, "User", "user", "input", "id")
-        customer = optional_link(ids, input.customer_id, "Customer", "customer", "customerId")
-        salesperson = optional_link(
+        customer = given_link(ids, input.customer_id, "Customer", "customer", "customerId")
+        salesperson = given_link(
             ids, input.salesperson_id, "Salesperson", "salesperson", "salespersonId"
         )
-        department = optional_link(
+        department = given_link(
             ids, input.managed_department_id, "Department", "department", "managedDepartmentId"
         )
         if ids.errors:

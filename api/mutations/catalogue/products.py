@@ -6,15 +6,14 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from api.mutations.inputs import INPUT, given
 from api.mutations.payloads import InputIds, refused, run
 from api.types.catalogue import Product
 from api.types.errors import UserError
 from domain.services.catalogue import products
-from domain.services.partial_update import KEEP
 
 ERRORS_HELP = "Why it was refused; empty on success."
 PRODUCT_HELP = "The product as committed; null when refused."
-INPUT = strawberry.argument(description="What to do; see the input type.")
 
 
 @strawberry.type(description="Why a product action was refused.")
@@ -60,10 +59,6 @@ class ProductUpdatePayload:
 
 def product_loader(loaders):
     return loaders.catalogue.product
-
-
-def given(value):
-    return KEEP if value is strawberry.UNSET else value
 
 
 @strawberry.type

@@ -5,15 +5,14 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from api.mutations.inputs import INPUT, given, given_link
 from api.mutations.payloads import InputIds, refused, run
 from api.types.errors import UserError
 from api.types.organisation import Department
 from domain.services.organisation import departments
-from domain.services.partial_update import KEEP
 
 ERRORS_HELP = "Why it was refused; empty on success."
 DEPARTMENT_HELP = "The department as committed; null when refused."
-INPUT = strawberry.argument(description="What to do; see the input type.")
 
 
 @strawberry.type(description="Why a department or salesperson action was refused.")
@@ -67,18 +66,6 @@ def department_loader(loaders):
     return loaders.organisation.department
 
 
-def given(value):
-    return KEEP if value is strawberry.UNSET else value
-
-
-def user_link(ids: InputIds, value, field: str):
-    """KEEP when not given, None when null, else the user's primary key."""
-    value = given(value)
-    if value is KEEP or value is None:
-        return value
-    return ids.pk(value, "User", "user", "input", field)
-
-
 @strawberry.type
 class DepartmentMutations:
     @strawberry.mutation(description="Create a department, by an admin.")
@@ -104,8 +91,8 @@ class DepartmentMutations:
     ) -> DepartmentUpdatePayload:
         ids = InputIds()
         pk = ids.pk(input.id, "Department", "department", "input", "id")
-        manager = user_link(ids, input.manager_id, "managerId")
-        vp = user_link(ids, input.vp_in_charge_id, "vpInChargeId")
+        manager = given_link(ids, input.manager_id, "User", "user", "managerId")
+        vp = given_link(ids, input.vp_in_charge_id, "User", "user", "vpInChargeId")
         if ids.errors:
             return refused(DepartmentUpdatePayload, *ids.errors)
         command = departments.DepartmentUpdate(

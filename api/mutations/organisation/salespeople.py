@@ -5,7 +5,8 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from api.mutations.organisation.departments import OrganisationError, given, user_link
+from api.mutations.inputs import INPUT, given, given_link
+from api.mutations.organisation.departments import OrganisationError
 from api.mutations.payloads import InputIds, refused, run
 from api.types.organisation import Salesperson
 from domain.errors import DomainError, ErrorCode
@@ -14,7 +15,6 @@ from domain.services.partial_update import KEEP
 
 ERRORS_HELP = "Why it was refused; empty on success."
 SALESPERSON_HELP = "The salesperson as committed; null when refused."
-INPUT = strawberry.argument(description="What to do; see the input type.")
 
 
 @strawberry.input(description="A new salesperson (业务员) of a department.")
@@ -108,7 +108,7 @@ class SalespersonMutations:
             )
         if department is not KEEP:
             department = ids.pk(department, "Department", "department", "input", "departmentId")
-        user = user_link(ids, input.user_id, "userId")
+        user = given_link(ids, input.user_id, "User", "user", "userId")
         if ids.errors:
             return refused(SalespersonUpdatePayload, *ids.errors)
         command = salespeople.SalespersonUpdate(

@@ -278,7 +278,8 @@ async def sign_out(cmd: AuthLogout, actor: Actor | None, uow: UnitOfWork) -> Sig
 @handles(ViewerPasswordChange)
 async def change_password(cmd: ViewerPasswordChange, actor: Actor, uow: UnitOfWork):
     """Check the current password (a failure counts like a failed sign-in), store the new one,
-    and end the user's other sessions."""
+    and end the user's other sessions. Unlike sign-in, the hashing happens inside the write
+    transaction: it needs a signed-in user and is rare, so the lock it holds is short and seldom."""
     s = uow.session
     now = utcnow()
     user = await s.get(AppUser, actor.user_id)
