@@ -11,6 +11,7 @@ from strawberry.types import Info
 from api.ids import BadId, from_global_id, pk_of
 from api.loaders.execution import execution_report
 from api.loaders.reports import plan_vs_actual
+from api.mrp_queries import MrpQueries
 from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
 from api.types.accounts import USERS_DESCRIPTION, User, UserWhere, users_page
 from api.types.achievement import PlanVsActualReport
@@ -79,6 +80,11 @@ NODE_LOADERS = {
     "SalesReturn": lambda loaders: loaders.shipments.sales_return,
     "StockIn": lambda loaders: loaders.stock.stock_in,
     "DeliveryReport": lambda loaders: loaders.reports.report,
+    "Item": lambda loaders: loaders.mrp.item,
+    "Supplier": lambda loaders: loaders.mrp.supplier,
+    "BomLine": lambda loaders: loaders.mrp.bom_line,
+    "MrpRun": lambda loaders: loaders.mrp.run,
+    "MrpPlannedOrder": lambda loaders: loaders.mrp.planned_order_by_key,
 }
 
 
@@ -102,7 +108,7 @@ async def load_node(info: Info, global_id: str) -> Node | None:
     description="Entry points for reading. Every list is a connection; objects out of your reach "
     "look exactly like objects that do not exist."
 )
-class Query:
+class Query(MrpQueries):
     @strawberry.field(
         description="Any object by its global id; null if it does not exist or you may not see it."
     )

@@ -15,6 +15,8 @@ from api.mutations.accounts.sign_in import SignInMutations
 from api.mutations.accounts.users import UserMutations
 from api.mutations.approvals.policies import ApprovalPolicyMutations
 from api.mutations.catalogue.products import ProductMutations
+from api.mutations.mrp.master_data import MasterDataMutations
+from api.mutations.mrp.runs import MrpRunMutations
 from api.mutations.orders.customers import CustomerMutations
 from api.mutations.orders.returns import ReturnMutations
 from api.mutations.orders.sales_orders import SalesOrderMutations
@@ -33,6 +35,8 @@ from api.types.approval import ApprovalStep
 from api.types.catalogue import Product
 from api.types.customers import Customer
 from api.types.delivery_reports import DeliveryReport
+from api.types.mrp_master import BomLine, Item, Supplier
+from api.types.mrp_runs import MrpPlannedOrder, MrpRun
 from api.types.orders import SalesOrder, SalesOrderLine
 from api.types.organisation import Company, Department, Salesperson, User
 from api.types.plans import SalesPlan, SalesPlanLine
@@ -63,6 +67,8 @@ class Mutation(
     ShipmentMutations,
     ReturnMutations,
     DeliveryReportMutations,
+    MasterDataMutations,
+    MrpRunMutations,
 ):
     """Every business action, named noun first (salesPlanCreate, salesPlanSubmit, ...)."""
 
@@ -112,6 +118,11 @@ schema = Schema(
         SalesReturn,
         StockIn,
         DeliveryReport,
+        Item,
+        Supplier,
+        BomLine,
+        MrpRun,
+        MrpPlannedOrder,
     ],
     config=StrawberryConfig(scalar_map={Decimal: BOUNDED_DECIMAL, date: DATE, datetime: DATE_TIME}),
     extensions=[

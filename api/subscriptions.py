@@ -17,6 +17,7 @@ from strawberry.types import Info
 from api.ids import pk_of
 from api.live.follow import follow
 from api.live.hub import Interest
+from api.mrp_queries import MrpSubscriptions
 from api.types.documents import ApprovableDocument, load_document
 from api.types.orders import OrderStatusEnum, SalesOrder
 from api.types.organisation import User
@@ -155,7 +156,7 @@ RESUME_HELP = "Resumable without gaps: see `after`."
     description="Live events over a websocket (graphql-transport-ws protocol), each delivered "
     "after its change committed, in order, and resumable with `after`."
 )
-class Subscription:
+class Subscription(MrpSubscriptions):
     @strawberry.subscription(
         description="Status changes of one order (orderId), of one customer's orders (customerId), "
         "or of every order you may read. Partners receive only their own company's orders. "

@@ -4,6 +4,7 @@ from functools import cached_property
 
 from api.loaders.approval import ApprovalLoaders
 from api.loaders.catalogue import CatalogueLoaders
+from api.loaders.mrp import MrpLoaders
 from api.loaders.orders import OrderLoaders
 from api.loaders.organisation import OrganisationLoaders
 from api.loaders.plans import PlanLoaders
@@ -55,6 +56,10 @@ class Loaders:
     @cached_property
     def reports(self) -> ReportLoaders:
         return ReportLoaders(self.db, self.actor)
+
+    @cached_property
+    def mrp(self) -> MrpLoaders:
+        return MrpLoaders(self.db, self.actor)
 
 
 __all__ = ["Loaders", "ReadDB"]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # Imported by the server and by every worker process; add an area's module here.
-TASK_MODULES: tuple[str, ...] = ("domain.services.forecast.jobs",)
+TASK_MODULES: tuple[str, ...] = ("domain.services.forecast.jobs", "domain.services.mrp.jobs")
 
 JobFunction = Callable[..., Awaitable[None]]
 # (unit of work, document id, reason): changes the document's own status when its job failed,

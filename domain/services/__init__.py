@@ -6,6 +6,7 @@ from domain.services import (  # noqa: F401
     approvals,
     catalogue,
     forecast,
+    mrp,
     orders,
     organisation,
     plans,

@@ -35,6 +35,7 @@ from domain.store.demo_forecasts import (
     salesperson_weight,
     split_whole,
 )
+from domain.store.demo_mrp import load_demo_mrp
 from domain.store.demo_orders import load_demo_orders
 from domain.store.tables import (
     ApprovalStep,
@@ -211,6 +212,7 @@ async def load_demo(engine: AsyncEngine, scale: int = 1, seed: int = 7) -> DemoS
             s, rng, company.id, users, products, prices, salesperson_ids, people
         )
         await load_demo_orders(s, scale)
+        await load_demo_mrp(s)
         await uow.commit()
     return DemoSummary(len(department_ids), len(salesperson_ids), len(products), plans, lines)
 

@@ -820,3 +820,180 @@ SUBSCRIPTIONS: dict[str, SubscriptionProbe] = {
         ),
     ),
 }
+
+
+# ---- MRP: master data (admins and planners), runs (planners), results (company-wide readers) --
+
+
+async def runs_settled(s: Services, seconds: float = 120) -> None:
+    """Wait until no run is being computed, so that no worker writes while the denied calls of
+    the next probe are compared on a snapshot. On SQLite the server's own worker computes the
+    runs mrpRunStart queued; on PostgreSQL nothing runs them here (no `salesplan worker`)."""
+    import asyncio
+    import time
+
+    busy = "job_state = 'RUNNING'"
+    if s.engine.dialect.name == "sqlite":
+        busy += " OR job_state = 'QUEUED'"
+    deadline = time.monotonic() + seconds
+    while await s.scalar(f"SELECT count(*) FROM mrp_run WHERE {busy}"):
+        assert time.monotonic() < deadline, "MRP runs still being computed"
+        await asyncio.sleep(0.1)
+
+
+async def mrp_run_row(s: Services, state: str, forecast: int | None = None) -> int:
+    """A run of a fresh approved forecast in job state `state`, with its QUEUED event."""
+    await runs_settled(s)
+    from domain.mrp.runs import BucketKind
+    from domain.store.mrp.runs import run_event
+    from domain.store.tables.jobs import JobState
+    from domain.store.tables.mrp import MrpRun
+    from domain.store.uow import UnitOfWork
+    from tests.services.mrp.helpers import RUN_START, approved_forecast
+
+    forecast = forecast or await approved_forecast(s.engine)
+    async with UnitOfWork(s.engine) as uow:
+        run = MrpRun(
+            company_id=await s.by_code("company", "HD"),
+            forecast_id=forecast,
+            bucket=BucketKind.WEEK,
+            horizon=4,
+            start_date=RUN_START,
+            job_state=JobState(state),
+            started_by=await s.user("planner"),
+        )
+        uow.session.add(run)
+        await uow.session.flush()
+        uow.record(run_event(run, "QUEUED", None), run.started_by)
+        await uow.commit()
+    return run.id
+
+
+def mrp_run_id(pk: int) -> str:
+    return to_global_id("MrpRun", pk)
+
+
+@mutation("itemCreate")
+async def item_create(s: Services) -> Input:
+    return {"code": f"MI{next(_unique):04d}", "name": "Matrix item", "unit": "kg",
+            "itemType": "RAW", "procurement": "BUY", "leadDays": 5}  # fmt: skip
+
+
+@mutation("itemUpdate")
+async def item_update(s: Services) -> Input:
+    return {"id": await gid(s, "Item", "item", "RM-CI"), "safetyStock": f"{next(_unique)}"}
+
+
+@mutation("supplierCreate")
+async def supplier_create(s: Services) -> Input:
+    return {"code": f"MS{next(_unique):04d}", "name": "Matrix supplier", "leadDays": 3}
+
+
+@mutation("supplierUpdate")
+async def supplier_update(s: Services) -> Input:
+    return {"id": await gid(s, "Supplier", "supplier", "SUP-PACK"), "minimumOrder": "350.00"}
+
+
+@mutation("supplierPriceSet")
+async def supplier_price_set(s: Services) -> Input:
+    return {
+        "supplierId": await gid(s, "Supplier", "supplier", "SUP-PACK"),
+        "itemId": await gid(s, "Item", "item", "RM-CI"),
+        "unitPrice": f"{next(_unique)}.5000",
+    }
+
+
+async def fresh_bom_line(s: Services) -> int:
+    from domain.services.mrp.master_data import BomLineAdd
+
+    line = await s.ok(
+        BomLineAdd(
+            await s.by_code("item", "SF-BLANK"),
+            await s.by_code("item", "RM-ADD"),
+            Decimal("0.01"),
+        ),
+        "planner",
+    )
+    return line.id
+
+
+@mutation("bomLineAdd")
+async def bom_line_add(s: Services) -> Input:
+    return {
+        "parentId": await gid(s, "Item", "item", "SF-HUB"),
+        "componentId": await gid(s, "Item", "item", "RM-ADD"),
+        "quantityPer": f"0.{next(_unique):03d}",
+    }
+
+
+@mutation("bomLineUpdate")
+async def bom_line_update(s: Services) -> Input:
+    return {"id": to_global_id("BomLine", await fresh_bom_line(s)), "quantityPer": "0.02"}
+
+
+@mutation("bomLineRemove")
+async def bom_line_remove(s: Services) -> Input:
+    return {"id": to_global_id("BomLine", await fresh_bom_line(s))}
+
+
+@mutation("mrpRunStart")
+async def mrp_run_start(s: Services) -> Input:
+    from tests.services.mrp.helpers import RUN_START, approved_forecast
+
+    forecast = await approved_forecast(s.engine)
+    return {"forecastId": to_global_id("Forecast", forecast), "bucket": "WEEK", "horizon": 4,
+            "start": RUN_START.isoformat()}  # fmt: skip
+
+
+@mutation("mrpRunRetry")
+async def mrp_run_retry(s: Services) -> Input:
+    return {"id": mrp_run_id(await mrp_run_row(s, "FAILED"))}
+
+
+async def a_run(s: Services) -> dict:
+    return {"id": mrp_run_id(await mrp_run_row(s, "DONE"))}
+
+
+async def two_runs(s: Services) -> dict:
+    from tests.services.mrp.helpers import approved_forecast
+
+    forecast = await approved_forecast(s.engine)
+    return {
+        "a": mrp_run_id(await mrp_run_row(s, "DONE", forecast)),
+        "b": mrp_run_id(await mrp_run_row(s, "DONE", forecast)),
+    }
+
+
+async def follow_run(s: Services) -> dict:
+    """A new run's stream from its first event (numbered only once the hub sees it)."""
+    last = await s.scalar("SELECT coalesce(max(position), 0) FROM event")
+    return {"runId": mrp_run_id(await mrp_run_row(s, "QUEUED")), "after": str(last)}
+
+
+QUERIES.update(
+    {
+        "items": connection("items"),
+        "suppliers": connection("suppliers"),
+        "mrpRun": QueryProbe(
+            "query($id: ID!) { mrpRun(id: $id) { id } }",
+            lambda data, login: nodes_of(data, "mrpRun"),
+            a_run,
+            single=True,
+        ),
+        "mrpRuns": connection("mrpRuns"),
+        "mrpRunCompare": QueryProbe(
+            "query($a: ID!, $b: ID!) { mrpRunCompare(a: $a, b: $b) { base { id } other { id } } }",
+            lambda data, login: (
+                [] if data["mrpRunCompare"] is None else [data["mrpRunCompare"]["other"]["id"]]
+            ),
+            two_runs,
+            single=True,
+        ),
+    }
+)
+SUBSCRIPTIONS["mrpRunProgress"] = SubscriptionProbe(
+    "subscription($runId: ID!, $after: String) { mrpRunProgress(runId: $runId, after: $after) "
+    "{ cursor mrpRun { id } } }",
+    follow_run,
+    lambda event: event["mrpRunProgress"]["mrpRun"]["id"],
+)

@@ -20,6 +20,14 @@ from domain.store.tables.forecasts import (
     ForecastLineSource,
     ForecastPolicy,
 )
+from domain.store.tables.mrp import (
+    BomLine,
+    Item,
+    MrpRun,
+    MrpRunItem,
+    Supplier,
+    SupplierPrice,
+)
 from domain.store.tables.orders import PriceFloor, SalesOrder, SalesOrderLine
 from domain.store.tables.organisation import AppUser, Company, Customer, Department, Salesperson
 from domain.store.tables.plans import SalesPlan, SalesPlanLine
@@ -35,6 +43,7 @@ __all__ = [
     "ApprovalPolicy",
     "ApprovalPolicyStep",
     "ApprovalStep",
+    "BomLine",
     "Company",
     "Customer",
     "CustomerAccount",
@@ -49,6 +58,9 @@ __all__ = [
     "ForecastLineSource",
     "ForecastPolicy",
     "IdempotentRequest",
+    "Item",
+    "MrpRun",
+    "MrpRunItem",
     "PriceFloor",
     "Product",
     "RefreshToken",
@@ -66,6 +78,8 @@ __all__ = [
     "StockBalance",
     "StockIn",
     "StockMovement",
+    "Supplier",
+    "SupplierPrice",
     "TrackingEvent",
     "UserCredential",
     "metadata",
