@@ -5,11 +5,8 @@ One process: the figures of this process. Several worker processes of one `sales
 every scrape adds up the figures of all of them (prometheus-client's multiprocess mode).
 """
 
-import contextlib
 import hmac
 import os
-import time
-from collections.abc import Iterator
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -26,8 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import Response
 
+# Job durations are observed where jobs run (domain.jobs.runner); named here with the rest.
+from domain.jobs.timing import JOB_DURATION, timed_job  # noqa: F401
+
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
-JOB_BUCKETS = (0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
 
 HTTP_REQUESTS = Counter(
     "salesplan_http_requests",
@@ -89,12 +88,6 @@ POOL_CHECKED_OUT = Gauge(
     "Database connections in use now.",
     multiprocess_mode="livesum",
 )
-JOB_DURATION = Histogram(
-    "salesplan_job_duration_seconds",
-    "Duration of background jobs (forecast baselines, MRP runs), by job name and outcome.",
-    ["job", "outcome"],
-    buckets=JOB_BUCKETS,
-)
 
 # Operation names come from clients: past this many distinct ones, the rest count as "(other)"
 # so that a client making up names cannot grow the metrics without bound.
@@ -125,20 +118,6 @@ def watch_pool(engine: AsyncEngine) -> None:
         POOL_SIZE.inc(size() + max(overflow, 0))
     event.listen(pool, "checkout", lambda *_: POOL_CHECKED_OUT.inc())
     event.listen(pool, "checkin", lambda *_: POOL_CHECKED_OUT.dec())
-
-
-@contextlib.contextmanager
-def timed_job(name: str) -> Iterator[None]:
-    """Time one run of a background job into salesplan_job_duration_seconds{job, outcome}:
-    `done`, or `failed` when it raises. For the process that runs jobs; a worker process other
-    than the server's shows its figures through PROMETHEUS_MULTIPROC_DIR."""
-    started = time.perf_counter()
-    outcome = "failed"
-    try:
-        yield
-        outcome = "done"
-    finally:
-        JOB_DURATION.labels(name, outcome).observe(time.perf_counter() - started)
 
 
 def registry() -> CollectorRegistry:

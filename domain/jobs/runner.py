@@ -16,6 +16,7 @@ from domain.jobs.state import (
     fail,
     requeue,
 )
+from domain.jobs.timing import timed_job
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,8 @@ async def run_job(
         log.info("job %s: document %s is not waiting; nothing to do", spec.name, document_id)
         return False
     try:
-        await spec.function(engine, **kwargs)
+        with timed_job(spec.name):
+            await spec.function(engine, **kwargs)
     except (Exception, asyncio.CancelledError) as exc:
         reason = reason_of(exc)
         expected = isinstance(exc, JobFailed | asyncio.CancelledError)

@@ -5,7 +5,7 @@ import time
 import pytest
 from prometheus_client import REGISTRY
 
-from api.observability.metrics import timed_job
+from domain.jobs.timing import timed_job
 
 
 def count(job: str, outcome: str) -> float:
