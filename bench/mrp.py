@@ -1,23 +1,42 @@
-"""MRP engine compute time on synthetic item masters, against a numpy lot-for-lot floor.
+"""MRP engine compute time on synthetic item masters, against a numpy lot-for-lot floor, and
+whole runs end to end on SQLite and PostgreSQL.
 
     .venv/bin/python bench/mrp.py                        # 1k, 10k and 100k items, 3 runs each
-    .venv/bin/python bench/mrp.py --sizes 10000 --runs 5
+    .venv/bin/python bench/mrp.py --sizes 10000 --runs 5 --no-end-to-end
 
 Each item master has 6 BOM levels, about 3.6 BOM lines per item, 52 weekly buckets, every lot
 rule, safety stock, scrap, scheduled receipts, MTS and MTO items, from a fixed seed. Printed per
 size (medians of --runs): the floor (the simplest vectorised per-level lot-for-lot netting and
 explosion on the same input), the engine's plan with all lot rules, their ratio, pegging apart,
-the reference implementation (tests/unit/mrp/reference.py) at 10k, and, at the largest size,
-the peak memory numpy allocates during plan + pegging (tracemalloc) and the process's peak RSS.
+the reference implementation (tests/unit/mrp/reference.py) at 10k, encoding the results in
+their stored form (domain/store/mrp/results.py) and its size, and, at the largest size, the peak
+memory Python and numpy allocate during plan + pegging + encoding (tracemalloc) and the
+process's peak RSS.
+
+End to end (--end-to-end-size, default 10k): the item master, BOM and an approved weekly forecast
+are stored in a fresh database (not timed); then mrpRunStart is handled and the clock runs until
+the run is DONE: enqueue, a worker picks it up, loads the inputs, computes, encodes and stores
+all results in one transaction. On SQLite the server's local worker process runs it; on
+PostgreSQL a `salesplan worker` process (a scratch database is made on the server of
+--postgres-url and dropped afterwards). The first run of each includes the worker's start (its
+imports); the second is what a planner waits for once the worker is up. The synthetic master in
+the database has no scheduled receipts and no stock for materials (tests/integration/
+mrp_synthetic.py says why), so its planned orders differ from the engine-only figures.
 """
 
 import argparse
+import asyncio
+import os
 import resource
+import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +51,7 @@ from domain.mrp import (
     Items,
     LotRule,
     MrpInput,
+    MrpResult,
     ScheduledReceipts,
     peg,
     plan,
@@ -39,6 +59,10 @@ from domain.mrp import (
 from domain.mrp.explosion import lines_by_code
 from domain.mrp.levels import low_level_codes
 from domain.mrp.quantities import times_qty_per
+from domain.mrp.runs import BucketKind
+from domain.store.mrp.results import Identities, encode
+
+STORED = ("buckets", "orders", "pegging", "materials", "exceptions")
 
 U = 1000  # milli-units per unit
 LEVEL_SHARES = [0.06, 0.10, 0.16, 0.20, 0.22, 0.26]  # items per low-level code, top first
@@ -182,6 +206,8 @@ class Figures:
     pegging: float
     reference: float | None = None
     traced_peak_mib: float | None = None
+    encode: float | None = None
+    stored_mib: float | None = None
 
 
 def median_seconds(action, runs: int) -> tuple[float, object]:
@@ -201,14 +227,21 @@ def compute_figures(n_items: int, runs: int, measure_memory: bool) -> Figures:
     figures = Figures(
         n_items, len(inp.bom), len(planned.orders), len(pegging), floor, plan_s, peg_s
     )
-    del pegging
+    ids = Identities(
+        np.arange(n_items) + 1, np.arange(len(inp.bom)) + 1, np.arange(len(inp.receipts))
+    )
+    storing = partial(encode, inp, MrpResult(planned, pegging, plan_s, peg_s), ids)
+    figures.encode, encoded = median_seconds(storing, 1)
+    figures.stored_mib = sum(len(b) for name in STORED for b in getattr(encoded, name)) / 2**20
+    del pegging, storing, encoded
     if n_items == REFERENCE_AT:
         from tests.unit.mrp.reference import reference_run
 
         figures.reference, _ = median_seconds(lambda: reference_run(inp), 1)
     if measure_memory:
         tracemalloc.start()
-        peg(inp, plan(inp))
+        planned = plan(inp)
+        encode(inp, MrpResult(planned, peg(inp, planned), 0, 0), ids)
         figures.traced_peak_mib = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
     return figures
@@ -217,27 +250,168 @@ def compute_figures(n_items: int, runs: int, measure_memory: bool) -> Figures:
 def print_figures(rows: list[Figures]) -> None:
     print(
         f"{'items':>8} {'lines':>8} {'orders':>9} {'floor s':>8} {'plan s':>8} {'ratio':>6} "
-        f"{'pegs':>9} {'peg s':>7} {'reference s':>12} {'peak MiB':>9}"
+        f"{'pegs':>9} {'peg s':>7} {'reference s':>12} {'encode s':>9} {'stored MiB':>10} "
+        f"{'peak MiB':>9}"
     )
     for f in rows:
         reference = f"{f.reference:12.2f}" if f.reference is not None else f"{'-':>12}"
         peak = f"{f.traced_peak_mib:9.0f}" if f.traced_peak_mib is not None else f"{'-':>9}"
         print(
             f"{f.n_items:>8} {f.n_lines:>8} {f.n_orders:>9} {f.floor:8.3f} {f.plan:8.3f} "
-            f"{f.plan / f.floor:6.2f} {f.n_pegs:>9} {f.pegging:7.3f} {reference} {peak}"
+            f"{f.plan / f.floor:6.2f} {f.n_pegs:>9} {f.pegging:7.3f} {reference} "
+            f"{f.encode:9.2f} {f.stored_mib:10.1f} {peak}"
         )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak RSS: {rss:.0f} MiB (inputs, floor and every size included)")
+
+
+@dataclass
+class EndToEnd:
+    database: str
+    cold: float
+    warm: float
+    load: float
+    compute: float
+    store: float
+    orders: int
+
+
+async def end_to_end(url: str, n_items: int) -> EndToEnd:
+    """Two runs of a fresh database's synthetic master, timed from mrpRunStart to DONE."""
+    from sqlalchemy import insert, select
+
+    from domain.jobs import create_job_queue
+    from domain.services.mrp.runs import MrpRunStart
+    from domain.services.pipeline import UseCases
+    from domain.store.db import create_engine, writer
+    from domain.store.migrate import upgrade
+    from domain.store.tables.forecasts import Forecast, ForecastLine
+    from domain.store.tables.jobs import JobState
+    from domain.store.tables.mrp import MrpRun
+    from tests.integration.mrp_synthetic import START, planner_of, store_synthetic_master
+
+    engine = create_engine(url)
+    worker = None
+    queue = create_job_queue(url)
+    try:
+        await upgrade(engine)
+        actor = await planner_of(engine)
+        first = await store_synthetic_master(engine, synthetic_input(n_items), actor)
+        async with writer(engine).begin() as conn:  # a second forecast, for the second run
+            original = (await conn.execute(select(Forecast).where(Forecast.id == first))).one()
+            values = {c.key: getattr(original, c.key) for c in Forecast.__table__.columns}
+            del values["id"]
+            second = (await conn.execute(insert(Forecast).values(**values))).inserted_primary_key[0]
+            lines = (
+                await conn.execute(select(ForecastLine).where(ForecastLine.forecast_id == first))
+            ).all()
+            copies = []
+            for line in lines:
+                row = {c.key: getattr(line, c.key) for c in ForecastLine.__table__.columns}
+                del row["id"]
+                copies.append(row | {"forecast_id": second})
+            for start in range(0, len(copies), 5000):
+                await conn.execute(insert(ForecastLine), copies[start : start + 5000])
+        await queue.start(engine)
+        if engine.dialect.name == "postgresql":
+            worker = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "api.cli", "worker",
+                env={**os.environ, "DATABASE_URL": url},
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+        use_cases = UseCases(engine, jobs=queue)
+        seconds = []
+        for forecast in (first, second):
+            started = time.perf_counter()
+            result = await use_cases.handle(
+                MrpRunStart(forecast, BucketKind.WEEK, 52, START), actor
+            )
+            assert result.ok, result.errors
+            while True:
+                async with engine.connect() as conn:
+                    run = (
+                        await conn.execute(select(MrpRun).where(MrpRun.id == result.value.id))
+                    ).one()
+                if run.job_state in (JobState.DONE, JobState.FAILED):
+                    break
+                await asyncio.sleep(0.01)
+            seconds.append(time.perf_counter() - started)
+            assert run.job_state is JobState.DONE, run.job_error
+        return EndToEnd(
+            engine.dialect.name, seconds[0], seconds[1], run.load_seconds, run.compute_seconds,
+            run.store_seconds, run.planned_order_count,
+        )  # fmt: skip
+    finally:
+        await queue.stop()
+        if worker is not None:
+            worker.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(worker.wait(), 60)
+        await engine.dispose()
+
+
+async def postgres_end_to_end(server_url: str, n_items: int) -> EndToEnd:
+    """end_to_end on a scratch database of that server, dropped afterwards."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    url = make_url(server_url)
+    name = f"bench_mrp_{os.getpid()}"
+    admin = create_async_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            target = url.set(database=name).render_as_string(hide_password=False)
+            return await end_to_end(target, n_items)
+        finally:
+            async with admin.connect() as conn:
+                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
+
+
+def print_end_to_end(rows: list[EndToEnd], n_items: int) -> None:
+    print(f"\nend to end at {n_items} items, 52 weekly buckets (mrpRunStart → DONE):")
+    print(
+        f"{'database':>10} {'first s':>8} {'second s':>9} {'load s':>7} {'compute s':>9} "
+        f"{'store s':>8} {'orders':>8}"
+    )
+    for e in rows:
+        print(
+            f"{e.database:>10} {e.cold:8.2f} {e.warm:9.2f} {e.load:7.2f} {e.compute:9.2f} "
+            f"{e.store:8.2f} {e.orders:>8}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--runs", type=int, default=3, help="repetitions; medians are printed")
+    parser.add_argument("--end-to-end-size", type=int, default=10_000)
+    parser.add_argument(
+        "--no-end-to-end", action="store_true", help="engine figures only (no databases)"
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get(
+            "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+        ),
+        help="a PostgreSQL server to make a scratch database on; 'none' to skip PostgreSQL",
+    )
     args = parser.parse_args()
     largest = max(args.sizes)
     rows = [compute_figures(n, args.runs, measure_memory=n == largest) for n in args.sizes]
     print_figures(rows)
+    if args.no_end_to_end:
+        return
+    end = []
+    with tempfile.TemporaryDirectory() as scratch:
+        sqlite_url = f"sqlite+aiosqlite:///{scratch}/bench.db"
+        end.append(asyncio.run(end_to_end(sqlite_url, args.end_to_end_size)))
+    if args.postgres_url != "none":
+        end.append(asyncio.run(postgres_end_to_end(args.postgres_url, args.end_to_end_size)))
+    print_end_to_end(end, args.end_to_end_size)
 
 
 if __name__ == "__main__":
