@@ -7,16 +7,20 @@ import os
 import signal
 import sys
 import time
+from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
+from domain.forecast.calendar import ForecastGranularity
 from domain.jobs import create_job_queue
 from domain.mrp import DemandKind
 from domain.mrp.runs import BucketKind
 from domain.plans.lifecycle import PlanStatus
 from domain.plans.lines import LineDraft
+from domain.services.forecast.approval import ForecastApprove, ForecastSubmit
+from domain.services.forecast.generate import ForecastGenerate
 from domain.services.mrp.runs import MrpRunRetry, MrpRunStart
 from domain.services.pipeline import UseCases
 from domain.services.plans.approval import SalesPlanRevise, SalesPlanSubmit
@@ -28,6 +32,7 @@ from domain.store.tables.jobs import JobState
 from domain.store.tables.mrp import BomLine, Item, MrpRun, MrpRunItem
 from tests.services.helpers import Services
 from tests.services.mrp.helpers import RUN_START, approved_forecast
+from tests.workers import settled_forecast
 
 ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
 
@@ -280,3 +285,49 @@ async def test_a_failed_run_is_retried_from_scratch(runner):
         "QUEUED", "STARTED", "PROGRESS", "FAILED", "RETRIED", "STARTED", "PROGRESS", "PROGRESS",
         "PROGRESS", "SUCCEEDED",
     ]  # fmt: skip
+
+
+async def test_a_generated_weekly_forecast_once_approved_is_planned_and_traced_to_its_plans(
+    runner,
+):
+    services, queue = runner
+    company = await services.by_code("company", "HD")
+    generated = await services.ok(
+        ForecastGenerate(date(2026, 7, 1), date(2026, 9, 30), ForecastGranularity.WEEK,
+                         company_id=company),
+        "planner",
+    )  # fmt: skip
+    await queue.join()
+    draft = await settled_forecast(services.engine, generated.id)
+    assert draft.status.value == "DRAFT", draft.job_error
+    await services.ok(ForecastSubmit(generated.id), "planner")
+    await services.ok(ForecastApprove(generated.id), "vp")
+    run = await services.ok(weekly(generated.id, horizon=13), "planner")
+    await queue.join()
+    done = await settled(services.engine, run.id)
+    assert done.job_state is JobState.DONE, done.job_error
+    async with services.engine.connect() as conn:
+        pump = (
+            await conn.execute(
+                select(MrpRunItem.first_order, MrpRunItem.order_count)
+                .join(Item, Item.id == MrpRunItem.item_id)
+                .where(MrpRunItem.run_id == run.id, Item.code == "SF-HOUSING")
+            )
+        ).one()
+        traced = await trace(conn, run.id, pump.first_order)
+        lines = {t.ref for t in traced if t.kind is DemandKind.FORECAST}
+        weeks = set(
+            (
+                await conn.execute(select(ForecastLine.period).where(ForecastLine.id.in_(lines)))
+            ).scalars()
+        )
+        sources = (
+            await conn.execute(
+                select(func.count())
+                .select_from(ForecastLineSource)
+                .where(ForecastLineSource.line_id.in_(lines))
+            )
+        ).scalar_one()
+    # the machined housing goes into the pump: its first order serves weekly pump forecast lines
+    assert lines and all(week.weekday() == 0 for week in weeks)
+    assert sources > 0
