@@ -12,8 +12,8 @@
   the same product and period (a revision's figure for a product-month the forecast has no
   line for becomes demand whose ref is minus the revision's plan line id);
   booked orders: what is left to ship on the lines of CONFIRMED, IN_PRODUCTION, READY and
-  PARTIALLY_SHIPPED orders, in the bucket of the promised date (bucket 0 when already due),
-  ref = the order line id.
+  PARTIALLY_SHIPPED orders (of the forecast's department, for a department's forecast), in the
+  bucket of the promised date (bucket 0 when already due), ref = the order line id.
 - Supply: on hand and scheduled receipts from domain.store.mrp.supply.
 - The inputs digest: SHA-256 over every array the engine gets and the ids they map to, so two
   runs with the same digest had the same inputs.
@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.forecast.calendar import ForecastGranularity, split_month
@@ -290,7 +290,14 @@ async def _demand(
         )
         .join(SalesOrder, SalesOrder.id == SalesOrderLine.order_id)
         .outerjoin(shipped, shipped.c.order_line_id == SalesOrderLine.id)
-        .where(SalesOrder.company_id == run.company_id, SalesOrder.status.in_(BOOKED))
+        .where(
+            SalesOrder.company_id == run.company_id,
+            SalesOrder.status.in_(BOOKED),
+            # a department's forecast plans for that department's orders only
+            (SalesOrder.department_id == forecast.department_id)
+            if forecast.department_id is not None
+            else true(),
+        )
         .order_by(SalesOrderLine.id)
     )
     horizon_end = boundaries[-1]
