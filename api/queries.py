@@ -21,6 +21,12 @@ from api.types.customers import CUSTOMERS_DESCRIPTION, Customer, PriceFloor, cus
 from api.types.delivery_reports import DeliveryReport, DeliveryReportWhereInput
 from api.types.documents import load_document
 from api.types.execution import ExecutionGroupBy, OrderExecutionReport, OrderExecutionWhereInput
+from api.types.forecasts import (
+    FORECAST_PAGES,
+    Forecast,
+    ForecastPolicy,
+    ForecastWhereInput,
+)
 from api.types.node import Node
 from api.types.orders import ORDERS_DESCRIPTION, OrderSortBy, OrderWhere, SalesOrder, orders_page
 from api.types.organisation import ORG_PAGES, Company, SortBy, Where
@@ -28,9 +34,11 @@ from api.types.plans import PLANS_DESCRIPTION, SalesPlan, plans_of
 from api.types.stock import STOCK_PAGES, StockBalance, StockIn, StockInStatusEnum
 from api.types.viewer import Viewer
 from domain.approvals.chains import DocumentType
+from domain.forecast.plausibility import DEFAULT_THRESHOLD_PERCENT
 from domain.store.approvals import load_policy
 from domain.store.db import create_sessionmaker
 from domain.store.tables import ApprovalPolicy as ApprovalPolicyRow
+from domain.store.tables import ForecastPolicy as ForecastPolicyRow
 
 
 async def approval_policies(engine) -> list[ApprovalPolicy]:
@@ -63,6 +71,79 @@ def delivery_report_filter(where: DeliveryReportWhereInput | None) -> tuple:
 MAX_NODES = 100
 
 
+def forecast_filter(where: ForecastWhereInput | None) -> tuple:
+    """The loader's filter key of a ForecastWhereInput: (scope, statuses, period, active); an id
+    that names no Company or Department matches nothing."""
+    if where is None:
+        return (None, (), None, None)
+    scope = None
+    if where.scope_id is not None:
+        try:
+            scope = from_global_id(where.scope_id)
+        except BadId:
+            scope = ("none", 0)
+    statuses = tuple(sorted(s.value for s in where.status_in)) if where.status_in else ()
+    return (scope, statuses, where.period, where.active)
+
+
+@strawberry.type
+class ForecastQueries:
+    @strawberry.field(
+        description="One forecast; null if it does not exist or you may not read it "
+        "(company-wide readers read all of their company's, a manager the department's; "
+        "salespeople and partners none)."
+    )
+    async def forecast(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the forecast.")],
+    ) -> Forecast | None:
+        pk = pk_of(id, "Forecast")
+        return None if pk is None else await info.context.loaders.forecasts.forecast.load(pk)
+
+    @strawberry.field(
+        description="Forecasts you may read, newest first; `where: {active: true}` gives those "
+        "in force (per product and period: their lines with `superseded: false`). "
+        + FORECAST_PAGES.describe("Forecasts:")
+    )
+    async def forecasts(
+        self,
+        info: Info,
+        where: Annotated[
+            ForecastWhereInput | None,
+            strawberry.argument(description="Only forecasts meeting every given condition."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Forecast]:
+        page = PageRequest.of(FORECAST_PAGES, first, after, last, before)
+        return await info.context.loaders.forecasts.forecasts.load(page, forecast_filter(where))
+
+    @strawberry.field(
+        description="Your company's forecast plausibility rule (the default until an admin sets "
+        "it); null for partners."
+    )
+    async def forecast_policy(self, info: Info) -> ForecastPolicy | None:
+        return await forecast_policy(info)
+
+
+async def forecast_policy(info: Info) -> ForecastPolicy | None:
+    actor = info.context.viewer
+    if not actor.is_internal or actor.company_id is None:
+        return None
+    async with create_sessionmaker(info.context.engine)() as session:
+        row = await session.get(ForecastPolicyRow, actor.company_id)
+    if row is None:
+        return ForecastPolicy(
+            threshold_percent=DEFAULT_THRESHOLD_PERCENT, version=0, is_default=True
+        )
+    return ForecastPolicy(
+        threshold_percent=row.threshold_percent, version=row.version, is_default=False
+    )
+
+
 # Global id type name → the loader of that type (picked lazily: each area's loaders are made on
 # first use).
 NODE_LOADERS = {
@@ -73,6 +154,8 @@ NODE_LOADERS = {
     "Product": lambda loaders: loaders.catalogue.product,
     "SalesPlan": lambda loaders: loaders.plans.plan,
     "SalesPlanLine": lambda loaders: loaders.plans.line,
+    "Forecast": lambda loaders: loaders.forecasts.forecast,
+    "ForecastLine": lambda loaders: loaders.forecasts.line,
     "Customer": lambda loaders: loaders.orders.customer,
     "SalesOrder": lambda loaders: loaders.orders.order,
     "SalesOrderLine": lambda loaders: loaders.orders.line,
@@ -108,7 +191,7 @@ async def load_node(info: Info, global_id: str) -> Node | None:
     description="Entry points for reading. Every list is a connection; objects out of your reach "
     "look exactly like objects that do not exist."
 )
-class Query(MrpQueries):
+class Query(ForecastQueries, MrpQueries):
     @strawberry.field(
         description="Any object by its global id; null if it does not exist or you may not see it."
     )

@@ -15,6 +15,7 @@ from api.mutations.accounts.sign_in import SignInMutations
 from api.mutations.accounts.users import UserMutations
 from api.mutations.approvals.policies import ApprovalPolicyMutations
 from api.mutations.catalogue.products import ProductMutations
+from api.mutations.forecast.forecasts import ForecastMutations
 from api.mutations.mrp.master_data import MasterDataMutations
 from api.mutations.mrp.runs import MrpRunMutations
 from api.mutations.orders.customers import CustomerMutations
@@ -35,6 +36,7 @@ from api.types.approval import ApprovalStep
 from api.types.catalogue import Product
 from api.types.customers import Customer
 from api.types.delivery_reports import DeliveryReport
+from api.types.forecasts import Forecast, ForecastLine
 from api.types.mrp_master import BomLine, Item, Supplier
 from api.types.mrp_runs import MrpPlannedOrder, MrpRun
 from api.types.orders import SalesOrder, SalesOrderLine
@@ -60,6 +62,7 @@ class Mutation(
     SalesPlanMutations,
     PlanApprovalMutations,
     PlanDecompositionMutations,
+    ForecastMutations,
     ApprovalPolicyMutations,
     CustomerMutations,
     SalesOrderMutations,
@@ -110,6 +113,8 @@ schema = Schema(
         Product,
         SalesPlan,
         SalesPlanLine,
+        Forecast,
+        ForecastLine,
         ApprovalStep,
         Customer,
         SalesOrder,

@@ -19,12 +19,15 @@ from api.live.follow import follow
 from api.live.hub import Interest
 from api.mrp_queries import MrpSubscriptions
 from api.types.documents import ApprovableDocument, load_document
+from api.types.forecasts import ForecastStatusChange
 from api.types.orders import OrderStatusEnum, SalesOrder
 from api.types.organisation import User
 from api.types.plans import PlanStatusEnum, SalesPlan
 from domain.access import Actor
 from domain.approvals.chains import DocumentType
 from domain.events import ApprovalRouting
+from domain.forecast.access import may_read_forecast
+from domain.forecast.events import ForecastEvent
 from domain.orders.access import may_read_order
 from domain.orders.events import SalesOrderEvent
 from domain.plans.access import may_read_plan
@@ -40,6 +43,7 @@ CURSOR_HELP = (
 # Event streams of documents with approval chains, and their document types.
 APPROVAL_STREAMS = {
     "SalesPlan": DocumentType.SALES_PLAN,
+    "Forecast": DocumentType.FORECAST,
     "SalesOrder": DocumentType.SALES_ORDER,
     "StockIn": DocumentType.STOCK_IN,
     "DeliveryReport": DocumentType.DELIVERY_REPORT,
@@ -228,6 +232,36 @@ class Subscription(MrpSubscriptions):
 
         interest = Interest(accepts, frozenset({"SalesPlan"}), stream)
         async for change in follow(info, interest, after, plan_change):
+            yield change
+
+    @strawberry.subscription(
+        description="Status changes of one forecast (forecastId) or of every forecast you may "
+        "read: REQUESTED, GENERATED (its job finished) or GENERATION_FAILED, SUBMITTED, "
+        "APPROVED, REJECTED, WITHDRAWN, SUPERSEDED. Partners may read none. " + RESUME_HELP
+    )
+    async def forecast_status_changed(
+        self,
+        info: Info,
+        forecast_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this forecast (a Forecast id)."),
+        ] = None,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> AsyncGenerator[ForecastStatusChange, None]:
+        actor: Actor = info.context.viewer
+        stream = None
+        if forecast_id is not None:
+            pk = pk_of(forecast_id, "Forecast")
+            if pk is None or await info.context.loaders.forecasts.forecast.load(pk) is None:
+                raise GraphQLError("No such forecast.", extensions=NOT_FOUND)
+            stream = f"Forecast:{pk}"
+
+        def accepts(record: EventRecord) -> bool:
+            event: ForecastEvent = record.event
+            return event.changes_status and may_read_forecast(actor, event.scope)
+
+        interest = Interest(accepts, frozenset({"Forecast"}), stream)
+        async for change in follow(info, interest, after, ForecastStatusChange.of):
             yield change
 
     @strawberry.subscription(

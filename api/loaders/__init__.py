@@ -4,6 +4,7 @@ from functools import cached_property
 
 from api.loaders.approval import ApprovalLoaders
 from api.loaders.catalogue import CatalogueLoaders
+from api.loaders.forecasts import ForecastLoaders
 from api.loaders.mrp import MrpLoaders
 from api.loaders.orders import OrderLoaders
 from api.loaders.organisation import OrganisationLoaders
@@ -60,6 +61,10 @@ class Loaders:
     @cached_property
     def mrp(self) -> MrpLoaders:
         return MrpLoaders(self.db, self.actor)
+
+    @cached_property
+    def forecasts(self) -> ForecastLoaders:
+        return ForecastLoaders(self.db, self.actor, self.catalogue)
 
 
 __all__ = ["Loaders", "ReadDB"]

@@ -116,6 +116,14 @@ MUTATIONS: dict[str, tuple[Answer, ...]] = {
     "salespersonUpdate":         (ALLOWED,   FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     "productCreate":             (ALLOWED,   FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     "productUpdate":             (ALLOWED,   FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    # Forecasts (issue 11): prepared by who may plan for the scope (the probes use D001's), approved by its VP.
+    "forecastGenerate":          (FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, ALLOWED,   ALLOWED,   FORBIDDEN, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+    "forecastLineAdjust":        (FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, ALLOWED,   ALLOWED,   NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+    "forecastSubmit":            (FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, ALLOWED,   ALLOWED,   NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+    "forecastApprove":           (FORBIDDEN, ALLOWED,   FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+    "forecastReject":            (FORBIDDEN, ALLOWED,   FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+    "forecastWithdraw":          (FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, ALLOWED,   ALLOWED,   NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+    "forecastPolicySet":         (ALLOWED,   FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
 }
 
 QUERIES: dict[str, tuple[Answer, ...]] = {
@@ -139,6 +147,9 @@ QUERIES: dict[str, tuple[Answer, ...]] = {
     "deliveryReport":            (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   NOT_FOUND, NOT_FOUND, NOT_FOUND, ALLOWED),
     "deliveryReports":           (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   SCOPED,    SCOPED,    SCOPED,    SCOPED, ALLOWED),
     "users":                     (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   SCOPED,    SCOPED,    ALLOWED),
+    "forecast":                  (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   NOT_FOUND, NOT_FOUND, NOT_FOUND, ALLOWED),
+    "forecasts":                 (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   SCOPED,    SCOPED,    SCOPED,    SCOPED,    ALLOWED),
+    "forecastPolicy":            (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   SCOPED,    SCOPED,    ALLOWED),
 }
 
 SUBSCRIPTIONS: dict[str, tuple[Answer, ...]] = {
@@ -146,6 +157,7 @@ SUBSCRIPTIONS: dict[str, tuple[Answer, ...]] = {
     "orderStatusChanged":        (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   NOT_FOUND, ALLOWED),
     "salesPlanStatusChanged":    (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, ALLOWED),
     "approvalTaskAssigned":      (SCOPED,    SCOPED,    SCOPED,    SCOPED,    SCOPED,    SCOPED,    SCOPED,    SCOPED,    SCOPED, SCOPED),
+    "forecastStatusChanged":     (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   NOT_FOUND, NOT_FOUND, NOT_FOUND, ALLOWED),
 }
 # fmt: on
 

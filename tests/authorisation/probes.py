@@ -997,3 +997,168 @@ SUBSCRIPTIONS["mrpRunProgress"] = SubscriptionProbe(
     follow_run,
     lambda event: event["mrpRunProgress"]["mrpRun"]["id"],
 )
+
+
+# ---- forecasts (issue 11): D001's forecasts of January 2026 -------------------------------
+# The generation job of a probe's forecast runs in this process (the server's worker runs the
+# ones forecastGenerate queues; each forecast probe first waits for those, so no job writes
+# while the denied calls of the next probe are compared).
+
+
+class InProcessJobs:
+    """Runs a deferred job here and now: the probes need the generated lines at once."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+
+    async def defer(self, name: str, **kwargs) -> None:
+        from domain.jobs.registry import spec_of
+        from domain.jobs.runner import run_job
+
+        await run_job(self.engine, spec_of(name), kwargs)
+
+
+async def jobs_settled(s: Services) -> None:
+    """Wait (up to 2 minutes) until no forecast waits for its generation job, unless no
+    worker runs it here (PostgreSQL: the matrix runs no `salesplan worker`)."""
+    import asyncio
+
+    if s.engine.dialect.name != "sqlite":
+        return
+    for _ in range(1200):
+        if not await s.scalar(
+            "SELECT count(*) FROM forecast WHERE job_state IN ('QUEUED', 'RUNNING')"
+        ):
+            return
+        await asyncio.sleep(0.1)
+
+
+async def draft_forecast(s: Services, department: str | None = "D001") -> int:
+    """A generated (DRAFT) forecast of January 2026, of D001 or of the company."""
+    from domain.forecast.calendar import ForecastGranularity
+    from domain.services.forecast.generate import ForecastGenerate
+    from domain.services.pipeline import UseCases
+
+    await jobs_settled(s)
+    if department is None:
+        scope = {"company_id": await s.by_code("company", "HD")}
+    else:
+        scope = {"department_id": await s.by_code("department", department)}
+    command = ForecastGenerate(
+        date(2026, 1, 1), date(2026, 1, 31), ForecastGranularity.MONTH, **scope
+    )
+    use_cases = UseCases(s.engine, jobs=InProcessJobs(s.engine))
+    result = await use_cases.handle(command, await s.actor("planner"))
+    assert result.ok, result.errors
+    return result.value.id
+
+
+async def submitted_forecast(s: Services) -> int:
+    """Waiting for the VP in charge of D001."""
+    from domain.services.forecast.approval import ForecastSubmit
+
+    forecast = await draft_forecast(s)
+    await s.ok(ForecastSubmit(forecast), "planner")
+    return forecast
+
+
+def forecast_id(pk: int) -> str:
+    return to_global_id("Forecast", pk)
+
+
+@mutation("forecastGenerate")
+async def forecast_generate(s: Services) -> Input:
+    await jobs_settled(s)
+    return {
+        "scopeId": await gid(s, "Department", "department", "D001"),
+        "periodStart": "2026-01-01",
+        "periodEnd": "2026-01-31",
+        "granularity": "MONTH",
+    }
+
+
+@mutation("forecastLineAdjust")
+async def forecast_line_adjust(s: Services) -> Input:
+    forecast = await draft_forecast(s)
+    line = await s.pk("forecast_line", "forecast_id = :f", f=forecast)
+    return {"lineId": to_global_id("ForecastLine", line), "quantity": "7", "reason": "matrix"}
+
+
+@mutation("forecastSubmit")
+async def forecast_submit(s: Services) -> Input:
+    return {"id": forecast_id(await draft_forecast(s))}
+
+
+@mutation("forecastApprove")
+async def forecast_approve(s: Services) -> Input:
+    return {"id": forecast_id(await submitted_forecast(s))}
+
+
+@mutation("forecastReject")
+async def forecast_reject(s: Services) -> Input:
+    return {"id": forecast_id(await submitted_forecast(s)), "reason": "matrix"}
+
+
+@mutation("forecastWithdraw")
+async def forecast_withdraw(s: Services) -> Input:
+    return {"id": forecast_id(await submitted_forecast(s))}
+
+
+@mutation("forecastPolicySet")
+async def forecast_policy_set(s: Services) -> Input:
+    await jobs_settled(s)
+    return {"thresholdPercent": "30"}
+
+
+async def a_d001_forecast(s: Services) -> dict:
+    return {"id": forecast_id(await draft_forecast(s))}
+
+
+async def forecasts_of_two_scopes(s: Services) -> dict:
+    """A forecast of D001 (the manager's) and one of the company, so the lists are not empty."""
+    await draft_forecast(s)
+    await draft_forecast(s, None)
+    return {}
+
+
+async def follow_forecast(s: Services) -> dict:
+    import asyncio
+
+    forecast = await a_d001_forecast(s)
+    stream = f"Forecast:{from_global_id(forecast['id'])[1]}"
+    # Positions are given by the server's event hub after commit (within its poll interval).
+    for _ in range(100):
+        if await s.scalar("SELECT min(position) FROM event WHERE stream = :s", s=stream):
+            break
+        await asyncio.sleep(0.1)
+    return {"forecastId": forecast["id"], "after": await from_start(s, forecast)}
+
+
+QUERIES.update(
+    {
+        "forecast": QueryProbe(
+            "query($id: ID!) { forecast(id: $id) { id } }",
+            lambda data, login: nodes_of(data, "forecast"),
+            a_d001_forecast,
+            single=True,
+        ),
+        "forecasts": QueryProbe(
+            f"query($after: String) {{ forecasts(first: 100, after: $after) {{ "
+            f"nodes {{ id }} {PAGE} }} }}",
+            lambda data, login: [n["id"] for n in data["forecasts"]["nodes"]],
+            forecasts_of_two_scopes,
+            pages=("forecasts",),
+        ),
+        "forecastPolicy": QueryProbe(
+            "{ forecastPolicy { thresholdPercent isDefault } }",
+            lambda data, login: [str(data["forecastPolicy"])] if data["forecastPolicy"] else [],
+        ),
+    }
+)
+SUBSCRIPTIONS["forecastStatusChanged"] = SubscriptionProbe(
+    "subscription($forecastId: ID, $after: String) { forecastStatusChanged(forecastId: "
+    "$forecastId, after: $after) { cursor forecast { id } } }",
+    follow_forecast,
+    lambda event: event["forecastStatusChanged"]["forecast"]["id"],
+)
+DOCUMENT_TYPES["Forecast"] = DocumentType.FORECAST

@@ -14,8 +14,9 @@ from tests.services.helpers import Services
 from tests.workers import ON_POSTGRES, salesplan_worker, settled_forecast
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 async def forecast_jobs(engine, settings) -> AsyncIterator[object]:
+    # Package-scoped: the worker stops after these tests, so no other test meets it.
     queue = create_job_queue(settings.database_url)
     await queue.start(engine)
     if ON_POSTGRES:
