@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
+from domain.amounts import quantity_problem
 from domain.errors import DomainError, ErrorCode
-from domain.stock.ledger import valid_quantity
 
 
 def line_pick_error(
@@ -16,8 +16,6 @@ def line_pick_error(
     if order_line_id in seen:
         return DomainError(ErrorCode.DUPLICATE, "order line given twice", (*at, "orderLineId"))
     seen.add(order_line_id)
-    if not valid_quantity(quantity):
-        return DomainError(
-            ErrorCode.INVALID, "quantity must be > 0 with at most 3 decimals", (*at, "quantity")
-        )
+    if problem := quantity_problem(quantity, zero_allowed=False):
+        return DomainError(ErrorCode.INVALID, problem, (*at, "quantity"))
     return None

@@ -5,15 +5,22 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from domain.amounts import (
+    AMOUNT_BOUND,
+    MAX_AMOUNT,
+    MAX_QUANTITY,
+    MONEY_STEP,
+    QUANTITY_STEP,
+    amount_problem,
+    quantity_problem,
+)
 from domain.errors import DomainError, ErrorCode
 
-MONEY_STEP = Decimal("0.01")
-QUANTITY_STEP = Decimal("0.001")
 MAX_LINES_PER_ORDER = 200
-MAX_QUANTITY = Decimal("1000000000")
 # A line's amount; with MAX_LINES_PER_ORDER lines an order's total still fits NUMERIC(18, 2)
 # (and a scaled 64-bit integer on SQLite) with room for sums over many orders.
-MAX_LINE_AMOUNT = Decimal("10000000000000")
+MAX_LINE_AMOUNT = MAX_AMOUNT
+__all__ = ["MAX_LINES_PER_ORDER", "MAX_LINE_AMOUNT", "MAX_QUANTITY", "MONEY_STEP", "QUANTITY_STEP"]
 
 
 def money(value: Decimal) -> Decimal:
@@ -70,34 +77,18 @@ def validate_order_lines(
         if d.product_id not in list_prices:
             errors.append(DomainError(ErrorCode.NOT_FOUND, "no such product", (*at, "productId")))
             continue
-        if (
-            d.quantity <= 0
-            or d.quantity > MAX_QUANTITY
-            or d.quantity != d.quantity.quantize(QUANTITY_STEP)
-        ):
-            errors.append(
-                DomainError(
-                    ErrorCode.INVALID,
-                    "quantity must be > 0 with at most 3 decimals",
-                    (*at, "quantity"),
-                )
-            )
+        if problem := quantity_problem(d.quantity, zero_allowed=False):
+            errors.append(DomainError(ErrorCode.INVALID, problem, (*at, "quantity")))
             continue
         price = list_prices[d.product_id] if d.unit_price is None else d.unit_price
-        if price < 0 or price != price.quantize(MONEY_STEP):
-            errors.append(
-                DomainError(
-                    ErrorCode.INVALID,
-                    "unitPrice must be ≥ 0 with at most 2 decimals",
-                    (*at, "unitPrice"),
-                )
-            )
+        if problem := amount_problem(price, "unitPrice"):
+            errors.append(DomainError(ErrorCode.INVALID, problem, (*at, "unitPrice")))
             continue
         if d.quantity * price >= MAX_LINE_AMOUNT:
             errors.append(
                 DomainError(
                     ErrorCode.INVALID,
-                    f"quantity × unitPrice must be less than {MAX_LINE_AMOUNT:,}",
+                    f"quantity × unitPrice must be {AMOUNT_BOUND}",
                     (*at, "unitPrice"),
                 )
             )

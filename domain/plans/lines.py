@@ -6,10 +6,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from domain.amounts import AMOUNT_BOUND, MONEY_STEP, QUANTITY_STEP, amount_problem, quantity_problem
 from domain.errors import DomainError, ErrorCode
 
-MONEY_STEP = Decimal("0.01")
-QUANTITY_STEP = Decimal("0.001")
+__all__ = [
+    "MAX_LINES_PER_PLAN",
+    "MONEY_STEP",
+    "QUANTITY_STEP",
+    "LineDraft",
+    "LineTarget",
+    "validate_lines",
+]
 MAX_LINES_PER_PLAN = 5000
 
 
@@ -75,24 +82,26 @@ def validate_lines(
             )
             continue
         seen.add(key)
-        if d.quantity < 0 or d.quantity != d.quantity.quantize(QUANTITY_STEP):
-            errors.append(
-                DomainError(
-                    ErrorCode.INVALID,
-                    "quantity must be ≥ 0 with at most 3 decimals",
-                    (*at, "quantity"),
-                )
-            )
+        if problem := quantity_problem(d.quantity, zero_allowed=True):
+            errors.append(DomainError(ErrorCode.INVALID, problem, (*at, "quantity")))
             continue
-        amount = d.amount
-        if amount is None:
+        if d.amount is not None:
+            if problem := amount_problem(d.amount):
+                errors.append(DomainError(ErrorCode.INVALID, problem, (*at, "amount")))
+                continue
+            amount = d.amount
+        else:
+            # Priced here, so bounded here: the product of two bounded inputs is not.
             amount = (d.quantity * list_prices[d.product_id]).quantize(MONEY_STEP)
-        elif amount < 0 or amount != amount.quantize(MONEY_STEP):
-            errors.append(
-                DomainError(
-                    ErrorCode.INVALID, "amount must be ≥ 0 with at most 2 decimals", (*at, "amount")
+            if amount_problem(amount):
+                errors.append(
+                    DomainError(
+                        ErrorCode.INVALID,
+                        f"quantity × list price ({list_prices[d.product_id]}) must be "
+                        f"{AMOUNT_BOUND}; give a smaller quantity or the amount",
+                        (*at, "quantity"),
+                    )
                 )
-            )
-            continue
+                continue
         targets.append(LineTarget(d.product_id, d.period, d.quantity, amount))
     return targets, errors

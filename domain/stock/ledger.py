@@ -5,7 +5,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from enum import Enum
 
-QUANTITY_STEP = Decimal("0.001")
+from domain.amounts import QUANTITY_STEP, quantity_problem
+
+__all__ = ["QUANTITY_STEP"]
 
 
 class MovementKind(Enum):
@@ -33,4 +35,5 @@ def ledger_balance(changes: Iterable[Decimal]) -> Decimal:
 
 
 def valid_quantity(quantity: Decimal) -> bool:
-    return quantity > 0 and quantity == quantity.quantize(QUANTITY_STEP)
+    """> 0, below MAX_QUANTITY, at most 3 decimals (see domain.amounts)."""
+    return quantity_problem(quantity, zero_allowed=False) is None

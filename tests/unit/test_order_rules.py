@@ -56,7 +56,8 @@ def test_bad_lines_are_refused_each_at_its_own_field():
             OrderLineDraft(1, D("1.0001"), DAY),
             OrderLineDraft(1, D("1"), DAY, D("1.001")),
             OrderLineDraft(1, D("1"), date(2026, 5, 31)),
-            OrderLineDraft(1, D("1000000000"), DAY, D("10000.00")),  # 10^13: too large an amount
+            # 999,999,999 × 10,010.00 is over 10^13: too large an amount
+            OrderLineDraft(1, D("999999999"), DAY, D("10010.00")),
         ],
         DAY,
         PRICES,
@@ -73,10 +74,10 @@ def test_bad_lines_are_refused_each_at_its_own_field():
 
 def test_the_largest_line_amount_allowed_is_just_under_ten_trillion():
     specs, errors = validate_order_lines(
-        [OrderLineDraft(1, D("1000000000"), DAY, D("9999.99"))], DAY, PRICES
+        [OrderLineDraft(1, D("999999999.999"), DAY, D("10000.00"))], DAY, PRICES
     )
     assert errors == []
-    assert specs[0].amount == D("9999990000000.00")
+    assert specs[0].amount == D("9999999999990.00")
 
 
 FLOORS = {(1, None): D("90.00"), (1, 7): D("80.00")}

@@ -37,7 +37,9 @@ class ApprovalPolicyStepInput:
         default=None, description="Required for ROLE steps only."
     )
     min_amount: Decimal | None = strawberry.field(
-        default=None, description="Apply only when the document's amount exceeds this."
+        default=None,
+        description="Apply only when the document's amount exceeds this; ≥ 0 and below "
+        "10,000,000,000,000, 2 decimals.",
     )
     levels: list[str] | None = strawberry.field(
         default=None,

@@ -25,7 +25,8 @@ class CustomerCreateInput:
     )
     credit_limit: Decimal | None = strawberry.field(
         default=None,
-        description="Open orders above this value need special approval; ≥ 0, 2 decimals; null: "
+        description="Open orders above this value need special approval; ≥ 0 and below "
+        "10,000,000,000,000, 2 decimals; null: "
         "no limit. Only admins and finance may set it.",
     )
 
@@ -44,7 +45,8 @@ class CustomerUpdateInput:
     )
     credit_limit: Decimal | None = strawberry.field(
         default=strawberry.UNSET,
-        description="≥ 0, 2 decimals; null: no limit. Only admins and finance may change it.",
+        description="≥ 0 and below 10,000,000,000,000, 2 decimals; null: no limit. Only admins "
+        "and finance may change it.",
     )
 
 
@@ -54,7 +56,9 @@ class PriceFloorSetInput:
     customer_id: strawberry.ID | None = strawberry.field(
         default=None, description="Only for this customer (overrides the general floor); null: all."
     )
-    min_unit_price: Decimal = strawberry.field(description="≥ 0, 2 decimals.")
+    min_unit_price: Decimal = strawberry.field(
+        description="≥ 0 and below 10,000,000,000,000, 2 decimals."
+    )
 
 
 @strawberry.input(description="Remove a product's floor (general, or one customer's).")

@@ -21,7 +21,7 @@ ERRORS_HELP = "Why it was refused; empty on success."
 class ReturnLineInput:
     order_line_id: strawberry.ID = strawberry.field(description="Global id of a SalesOrderLine.")
     quantity: Decimal = strawberry.field(
-        description="Units, > 0, up to 3 decimals, at most what was delivered less what is "
+        description="Units, > 0 and below 1,000,000,000, up to 3 decimals, at most what was delivered less what is "
         "already on returns (EXCEEDS_DELIVERED otherwise)."
     )
 

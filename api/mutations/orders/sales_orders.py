@@ -25,13 +25,16 @@ ERRORS_HELP = "Why it was refused; empty on success."
 @strawberry.input(description="One product on an order.")
 class SalesOrderLineInput:
     product_id: strawberry.ID = strawberry.field(description="Global id of a Product.")
-    quantity: Decimal = strawberry.field(description="Units, > 0, up to 3 decimals.")
+    quantity: Decimal = strawberry.field(
+        description="Units, > 0 and below 1,000,000,000, up to 3 decimals."
+    )
     promised_date: date = strawberry.field(
         description="Delivery promised to the customer; on or after the order date."
     )
     unit_price: Decimal | None = strawberry.field(
         default=None,
-        description="Price per unit, ≥ 0, 2 decimals; omitted means the product's list price. "
+        description="Price per unit, ≥ 0 and below 10,000,000,000,000, 2 decimals, and "
+        "quantity × price below that bound too; omitted means the product's list price. "
         "Under the price floor, submitting needs special approval.",
     )
 

@@ -24,7 +24,8 @@ ERRORS_HELP = "Why it was refused; empty on success."
 class ShipmentLineInput:
     order_line_id: strawberry.ID = strawberry.field(description="Global id of a SalesOrderLine.")
     quantity: Decimal = strawberry.field(
-        description="Units, > 0, up to 3 decimals, at most what is not yet on a shipment "
+        description="Units, > 0 and below 1,000,000,000, up to 3 decimals, at most what is not "
+        "yet on a shipment "
         "(EXCEEDS_OUTSTANDING otherwise); less is a partial delivery."
     )
 

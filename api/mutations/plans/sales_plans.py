@@ -27,10 +27,13 @@ OWNER_KINDS = {
 class SalesPlanLineInput:
     product_id: strawberry.ID = strawberry.field(description="Global id of a Product.")
     period: date = strawberry.field(description="First day of a month inside the plan's span.")
-    quantity: Decimal = strawberry.field(description="Units, ≥ 0, up to 3 decimals.")
+    quantity: Decimal = strawberry.field(
+        description="Units, ≥ 0 and below 1,000,000,000, up to 3 decimals."
+    )
     amount: Decimal | None = strawberry.field(
         default=None,
-        description="Value, ≥ 0, 2 decimals; omitted means quantity × the product's list price.",
+        description="Value, ≥ 0 and below 10,000,000,000,000, 2 decimals; omitted means "
+        "quantity × the product's list price, which must then be below that bound too.",
     )
 
 

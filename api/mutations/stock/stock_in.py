@@ -20,7 +20,9 @@ ERRORS_HELP = "Why it was refused; empty on success."
 @strawberry.input(description="Ask to put QC-passed finished goods into stock.")
 class StockInRequestInput:
     product_id: strawberry.ID = strawberry.field(description="Global id of the Product (item).")
-    quantity: Decimal = strawberry.field(description="Units, > 0, up to 3 decimals.")
+    quantity: Decimal = strawberry.field(
+        description="Units, > 0 and below 1,000,000,000, up to 3 decimals."
+    )
     qc_reference: str = strawberry.field(
         description="The quality-control report that passed the goods; 1–100 characters."
     )

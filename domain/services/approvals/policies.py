@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from domain.access import Actor, Role
+from domain.amounts import amount_problem
 from domain.approvals.chains import ApproverKind, Policy
 from domain.errors import DomainError, ErrorCode, refuse, refuse_if_any
 from domain.plans.hierarchy import OwnerKind
@@ -39,10 +40,10 @@ def check_policy(policy: Policy) -> list[DomainError]:
             errors.append(
                 DomainError(ErrorCode.INVALID, "give a role exactly for ROLE steps", (*at, "role"))
             )
-        if step.min_amount is not None and step.min_amount < 0:
-            errors.append(
-                DomainError(ErrorCode.INVALID, "minAmount must be ≥ 0", (*at, "minAmount"))
-            )
+        if step.min_amount is not None and (
+            problem := amount_problem(step.min_amount, "minAmount")
+        ):
+            errors.append(DomainError(ErrorCode.INVALID, problem, (*at, "minAmount")))
         if unknown := step.levels - KNOWN_LEVELS:
             errors.append(
                 DomainError(

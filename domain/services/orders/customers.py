@@ -11,9 +11,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Actor
+from domain.amounts import amount_problem
 from domain.errors import ErrorCode, refuse
 from domain.orders.access import may_manage_customers, may_set_credit_limit
-from domain.orders.lines import MONEY_STEP
 from domain.services.pipeline import handles
 from domain.store.tables import Customer, CustomerAccount, PriceFloor, Product, Salesperson
 from domain.store.types import utcnow
@@ -62,8 +62,8 @@ def _text(value, limit: int, required: bool, *path: str):
 def _money(value, *path: str):
     if value is KEEP or value is None:
         return value
-    if value < 0 or value != value.quantize(MONEY_STEP):
-        raise refuse(ErrorCode.INVALID, "must be ≥ 0 with at most 2 decimals", *path)
+    if problem := amount_problem(value, path[-1]):
+        raise refuse(ErrorCode.INVALID, problem, *path)
     return value
 
 

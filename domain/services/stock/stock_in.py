@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from domain.access import Actor
+from domain.amounts import quantity_problem
 from domain.approvals import chains
 from domain.approvals.chains import DocumentFacts, DocumentType
 from domain.errors import ErrorCode, refuse
@@ -18,7 +19,7 @@ from domain.orders.events import kind_of
 from domain.services.approvals import rounds
 from domain.services.pipeline import handles
 from domain.stock.events import StockInEvent
-from domain.stock.ledger import MovementKind, valid_quantity
+from domain.stock.ledger import MovementKind
 from domain.stock.lifecycle import (
     MAX_QC_REFERENCE,
     STOCK_IN_LIFECYCLE,
@@ -95,10 +96,8 @@ async def request_stock_in(cmd: StockInRequest, actor: Actor, uow: UnitOfWork) -
     product = await s.get(Product, cmd.product_id)
     if product is None:
         raise refuse(ErrorCode.NOT_FOUND, "no such product", "input", "productId")
-    if not valid_quantity(cmd.quantity):
-        raise refuse(
-            ErrorCode.INVALID, "quantity must be > 0 with at most 3 decimals", "input", "quantity"
-        )
+    if problem := quantity_problem(cmd.quantity, zero_allowed=False):
+        raise refuse(ErrorCode.INVALID, problem, "input", "quantity")
     qc = clean_text(cmd.qc_reference, MAX_QC_REFERENCE, "input", "qcReference")
     if not qc:
         raise refuse(ErrorCode.REQUIRED, "the QC reference is required", "input", "qcReference")
