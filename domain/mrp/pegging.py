@@ -30,25 +30,39 @@ from domain.mrp.model import DemandKind, MrpInput, Pegging, Plan, SupplyKind
 CHUNK_TOTAL = 2**61
 
 
+FIELDS = (("item", np.int32), ("bucket", np.int32), ("kind", np.int8), ("ref", np.int64),
+          ("quantity", np.int64))  # fmt: skip
+# Items are matched in chunks of about this many supply and demand elements, so that the
+# temporary arrays of one chunk stay small (a 100k-item run has some 14 million elements).
+CHUNK_ELEMENTS = 1 << 21
+
+
 class _Elements:
-    """Supply or demand elements of several items, ordered by (item, bucket, kind, ref...)."""
+    """Supply or demand elements of several items, ordered by (item, bucket, kind, ref...).
+
+    Built one field at a time in its final dtype, so that at most one field's temporary copies
+    exist at once besides the fields themselves (these arrays are the largest of a run).
+    """
 
     def __init__(self, parts: list[tuple], n_buckets: int, n_kinds: int) -> None:
-        item, bucket, kind, ref, quantity = (
-            np.concatenate([p[f] for p in parts]) for f in range(5)
-        )
-        positive = quantity > 0
-        item, bucket, kind, ref, quantity = (
-            a[positive] for a in (item, bucket, kind, ref, quantity)
-        )
+        quantity = np.concatenate([np.asarray(p[4], dtype=np.int64) for p in parts])
+        positive = np.flatnonzero(quantity > 0)
+        fields = {}
+        for f, (name, dtype) in enumerate(FIELDS):
+            column = np.concatenate([np.asarray(p[f], dtype=dtype) for p in parts])
+            fields[name] = column[positive]
+            del column
+        del quantity, positive
         # Each part is already in order; a stable sort on one combined key merges them.
-        key = (item.astype(np.int64) * (n_buckets + 1) + bucket) * n_kinds + kind
+        key = fields["item"].astype(np.int64)
+        key *= n_buckets + 1
+        key += fields["bucket"]
+        key *= n_kinds
+        key += fields["kind"]
         order = np.argsort(key, kind="stable")
-        self.item = item[order].astype(np.int32)
-        self.bucket = bucket[order].astype(np.int32)
-        self.kind = kind[order].astype(np.int8)
-        self.ref = ref[order].astype(np.int64)
-        self.quantity = quantity[order].astype(np.int64)
+        del key
+        for name, _ in FIELDS:
+            setattr(self, name, fields.pop(name)[order])
 
 
 def peg(inp: MrpInput, plan: Plan) -> Pegging:
@@ -56,7 +70,13 @@ def peg(inp: MrpInput, plan: Plan) -> Pegging:
     supply = _supply(inp, plan)
     demand = _demand(inp, plan, supply)
     pieces = [_match(supply, demand, s, d) for s, d in _chunks(supply, demand, inp.n_items)]
-    return Pegging(*(np.concatenate([p[f] for p in pieces]) for f in range(7)))
+    del supply, demand
+    fields = []
+    for f in range(7):  # field by field, letting go of each field's pieces once joined
+        fields.append(np.concatenate([piece[f] for piece in pieces]))
+        for piece in pieces:
+            piece[f] = None
+    return Pegging(*fields)
 
 
 def _supply(inp: MrpInput, plan: Plan) -> _Elements:
@@ -109,6 +129,7 @@ def _demand(inp: MrpInput, plan: Plan, supply: _Elements) -> _Elements:
         (item, np.zeros(n), np.full(n, DemandKind.SAFETY_STOCK), np.full(n, -1), safety),
         (item, np.full(n, n_buckets), np.full(n, DemandKind.EXCESS), np.full(n, -1), excess),
     ]  # fmt: skip
+    del needs, by_component  # the parts hold the reordered copies
     return _Elements(parts, n_buckets, len(DemandKind))
 
 
@@ -119,14 +140,18 @@ def _totals(item: np.ndarray, quantity: np.ndarray, n_items: int) -> np.ndarray:
 
 
 def _chunks(supply: _Elements, demand: _Elements, n_items: int):
-    """(supply slice, demand slice) per run of whole items whose total stays below CHUNK_TOTAL.
+    """(supply slice, demand slice) per run of whole items whose supply total stays below
+    CHUNK_TOTAL and whose elements number about CHUNK_ELEMENTS at most (an item is never cut).
 
-    Float sums only place the cuts; the matching itself is in integers. One chunk unless the
-    quantities are astronomically large.
+    Float sums only place the cuts; the matching itself is in integers.
     """
     total = _totals(supply.item, supply.quantity, n_items).astype(np.float64)
-    chunk = (np.cumsum(total) // CHUNK_TOTAL).astype(np.int64)
-    cuts = np.flatnonzero(np.diff(chunk)) + 1  # first item of each new chunk
+    by_total = (np.cumsum(total) // CHUNK_TOTAL).astype(np.int64)
+    elements = np.bincount(supply.item, minlength=n_items) + np.bincount(
+        demand.item, minlength=n_items
+    )
+    by_count = np.cumsum(elements) // CHUNK_ELEMENTS
+    cuts = np.flatnonzero(np.diff(by_total) | np.diff(by_count)) + 1  # first item of a chunk
     item_bounds = np.concatenate([[0], cuts, [n_items]])
     s_bounds = np.searchsorted(supply.item, item_bounds)
     d_bounds = np.searchsorted(demand.item, item_bounds)
@@ -134,7 +159,7 @@ def _chunks(supply: _Elements, demand: _Elements, n_items: int):
         yield slice(s_bounds[k], s_bounds[k + 1]), slice(d_bounds[k], d_bounds[k + 1])
 
 
-def _match(supply: _Elements, demand: _Elements, s: slice, d: slice) -> tuple:
+def _match(supply: _Elements, demand: _Elements, s: slice, d: slice) -> list:
     """Segments of the supply and demand running totals laid end to end (one chunk of items)."""
     supply_end = np.cumsum(supply.quantity[s])
     demand_end = np.cumsum(demand.quantity[d])
@@ -153,7 +178,7 @@ def _match(supply: _Elements, demand: _Elements, s: slice, d: slice) -> tuple:
     si = supplies_before[new] + s.start
     di = demands_before[new] + d.start
     quantity = np.diff(cut, prepend=0)
-    return (
+    return [
         supply.item[si],
         supply.kind[si],
         supply.ref[si],
@@ -161,4 +186,4 @@ def _match(supply: _Elements, demand: _Elements, s: slice, d: slice) -> tuple:
         demand.ref[di],
         demand.bucket[di],
         quantity,
-    )
+    ]

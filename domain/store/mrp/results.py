@@ -23,11 +23,19 @@ item and column.
 """
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
-from domain.mrp import ExceptionKind, MrpResult, SupplyKind, material_requirements
+from domain.mrp import (
+    ExceptionKind,
+    Exceptions,
+    MrpResult,
+    Pegging,
+    PlannedOrders,
+    SupplyKind,
+    material_requirements,
+)
 from domain.mrp.model import MrpInput
 
 STORED_ROWS = ("gross", "scheduled")
@@ -54,6 +62,7 @@ EXCEPTION = np.dtype(
         ("ref", "<i8"),
     ]
 )
+MATERIAL_CHUNK = 1 << 19  # planned orders per chunk of material requirements
 LEVEL = 1  # zlib level: these arrays compress about as well at 1 as at 6, several times faster
 
 
@@ -124,63 +133,30 @@ def bucket_record(
 
 
 def encode(inp: MrpInput, result: MrpResult, ids: Identities) -> EncodedItems:
-    """The per-item records of a run, ready to store."""
+    """The per-item records of a run, ready to store.
+
+    One column at a time, its records made, split per item, compressed and let go before the
+    next (material requirements in chunks of orders): the records of a 100k-item run are
+    hundreds of megabytes each, the compressed blobs a fraction of that.
+    """
     n = inp.n_items
-    plan, pegging = result.plan, result.pegging
+    plan = result.plan
     orders = plan.orders
     order_count = np.bincount(orders.item, minlength=n).astype(np.int64)
     first_order = np.cumsum(order_count) - order_count
-
-    order_records = np.empty(len(orders), dtype=ORDER)
-    order_records["due"] = orders.due_bucket
-    order_records["release_bucket"] = orders.release_bucket
-    order_records["receipt"] = orders.receipt_quantity
-    order_records["release"] = orders.release_quantity
-
-    peg_records = np.empty(len(pegging), dtype=PEG)
-    peg_records["supply_kind"] = pegging.supply_kind
-    peg_records["demand_kind"] = pegging.demand_kind
-    peg_records["demand_bucket"] = pegging.demand_bucket
-    supply_ref = pegging.supply_ref.copy()
-    scheduled = pegging.supply_kind == SupplyKind.SCHEDULED
-    supply_ref[scheduled] = ids.receipt_keys[supply_ref[scheduled]]
-    peg_records["supply_ref"] = supply_ref
-    peg_records["demand_ref"] = pegging.demand_ref
-    peg_records["quantity"] = pegging.quantity
-
-    needs = material_requirements(orders, inp.bom, n)
-    material_records = np.empty(len(needs), dtype=MATERIAL)
-    needs_item = orders.item[needs.order]
-    material_records["order"] = needs.order - first_order[needs_item]
-    material_records["line"] = ids.bom_line_ids[needs.line]
-    material_records["component"] = ids.item_ids[needs.component]
-    material_records["quantity"] = needs.quantity
-
     exceptions = plan.exceptions
-    exception_records = np.empty(len(exceptions), dtype=EXCEPTION)
-    exception_records["kind"] = exceptions.kind
-    exception_records["bucket"] = exceptions.bucket
-    exception_records["to_bucket"] = exceptions.to_bucket
-    exception_records["quantity"] = exceptions.quantity
-    ref = exceptions.ref.copy()
-    reschedule = np.isin(
-        exceptions.kind, [ExceptionKind.RESCHEDULE_IN, ExceptionKind.RESCHEDULE_OUT]
-    )
-    ref[reschedule] = ids.receipt_keys[ref[reschedule]]  # engine receipt ids are positions
-    exception_records["ref"] = ref
     exception_mask = np.zeros(n, dtype=np.int64)
     np.bitwise_or.at(exception_mask, exceptions.item, 1 << exceptions.kind.astype(np.int64))
-
-    stacked = np.stack([getattr(plan.buckets, name) for name in STORED_ROWS], axis=1)
     first_due = np.full(n, -1, dtype=np.int64)
     has_orders = order_count > 0
     first_due[has_orders] = orders.due_bucket[first_order[has_orders]]
+    stacked = np.stack([getattr(plan.buckets, name) for name in STORED_ROWS], axis=1)
     return EncodedItems(
         buckets=[pack(stacked[i]) for i in range(n)],
-        orders=_split(order_records, orders.item, n),
-        pegging=_split(peg_records, pegging.item, n),
-        materials=_split(material_records, needs_item, n),
-        exceptions=_split(exception_records, exceptions.item, n),
+        orders=_order_blobs(orders, n),
+        pegging=_peg_blobs(result.pegging, ids, n),
+        materials=_material_blobs(inp, orders, first_order, ids),
+        exceptions=_exception_blobs(exceptions, ids, n),
         order_count=order_count,
         first_order=first_order,
         first_due_bucket=first_due,
@@ -188,6 +164,70 @@ def encode(inp: MrpInput, result: MrpResult, ids: Identities) -> EncodedItems:
         shortage=(exception_mask & (1 << ExceptionKind.SHORTAGE)) != 0,
         receipt_total=plan.buckets.planned_receipt.sum(axis=1),
     )
+
+
+def _order_blobs(orders: PlannedOrders, n_items: int) -> list[bytes]:
+    records = np.empty(len(orders), dtype=ORDER)
+    records["due"] = orders.due_bucket
+    records["release_bucket"] = orders.release_bucket
+    records["receipt"] = orders.receipt_quantity
+    records["release"] = orders.release_quantity
+    return _split(records, orders.item, n_items)
+
+
+def _peg_blobs(pegging: Pegging, ids: Identities, n_items: int) -> list[bytes]:
+    records = np.empty(len(pegging), dtype=PEG)
+    records["supply_kind"] = pegging.supply_kind
+    records["demand_kind"] = pegging.demand_kind
+    records["demand_bucket"] = pegging.demand_bucket
+    records["supply_ref"] = pegging.supply_ref
+    scheduled = np.flatnonzero(pegging.supply_kind == SupplyKind.SCHEDULED)
+    records["supply_ref"][scheduled] = ids.receipt_keys[pegging.supply_ref[scheduled]]
+    records["demand_ref"] = pegging.demand_ref
+    records["quantity"] = pegging.quantity
+    return _split(records, pegging.item, n_items)
+
+
+def _material_blobs(
+    inp: MrpInput, orders: PlannedOrders, first_order: np.ndarray, ids: Identities
+) -> list[bytes]:
+    """Material requirements per item, computed for a chunk of items' orders at a time."""
+    n = inp.n_items
+    item_end = np.searchsorted(orders.item, np.arange(n + 1))  # orders of item i: [i] to [i+1]
+    blobs: list[bytes] = []
+    start = 0
+    while start < n:
+        stop = max(start + 1, int(np.searchsorted(item_end, item_end[start] + MATERIAL_CHUNK)) - 1)
+        stop = min(stop, n)
+        chosen = slice(int(item_end[start]), int(item_end[stop]))
+        part = PlannedOrders(**{f.name: getattr(orders, f.name)[chosen] for f in fields(orders)})
+        needs = material_requirements(part, inp.bom, n)
+        records = np.empty(len(needs), dtype=MATERIAL)
+        needs_item = part.item[needs.order]
+        records["order"] = needs.order + chosen.start - first_order[needs_item]
+        records["line"] = ids.bom_line_ids[needs.line]
+        records["component"] = ids.item_ids[needs.component]
+        records["quantity"] = needs.quantity
+        del needs
+        bounds = np.searchsorted(needs_item, np.arange(start, stop + 1))
+        blobs += [pack(records[bounds[k] : bounds[k + 1]]) for k in range(stop - start)]
+        start = stop
+    return blobs
+
+
+def _exception_blobs(exceptions: Exceptions, ids: Identities, n_items: int) -> list[bytes]:
+    records = np.empty(len(exceptions), dtype=EXCEPTION)
+    records["kind"] = exceptions.kind
+    records["bucket"] = exceptions.bucket
+    records["to_bucket"] = exceptions.to_bucket
+    records["quantity"] = exceptions.quantity
+    ref = exceptions.ref.copy()
+    reschedule = np.isin(
+        exceptions.kind, [ExceptionKind.RESCHEDULE_IN, ExceptionKind.RESCHEDULE_OUT]
+    )
+    ref[reschedule] = ids.receipt_keys[ref[reschedule]]  # engine receipt ids are positions
+    records["ref"] = ref
+    return _split(records, exceptions.item, n_items)
 
 
 def _split(records: np.ndarray, item: np.ndarray, n_items: int) -> list[bytes]:
