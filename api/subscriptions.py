@@ -142,6 +142,16 @@ def order_change(record: EventRecord) -> OrderStatusChange:
     )
 
 
+def task_assignment(record: EventRecord) -> ApprovalTaskAssignment:
+    return ApprovalTaskAssignment(
+        document_type=APPROVAL_STREAMS[record.stream_type],
+        document_pk=record.document_id,
+        cursor=str(record.position),
+        step_name=record.event.current_step,
+        occurred_at=record.occurred_at,
+    )
+
+
 def assigned_to(actor: Actor, record: EventRecord) -> bool:
     """The event makes a step of its document's chain the actor's to decide."""
     event = record.event
@@ -201,8 +211,19 @@ class Subscription(MrpSubscriptions):
                 and may_read_order(actor, event.owner)
             )
 
-        interest = Interest(accepts, frozenset({"SalesOrder"}), stream)
-        async for change in follow(info, interest, after, order_change):
+        # Filed under the order, else the customer (a partner's are its own company's), so
+        # the events of other orders cost this subscription nothing (api.live.index).
+        keys = frozenset()
+        if stream is None and (customer_pk is not None or not actor.is_internal):
+            keys = frozenset({("customer_id", customer_pk or actor.customer_id)})
+        interest = Interest(
+            accepts,
+            frozenset({"SalesOrder"}),
+            stream,
+            keys=keys,
+            verdict=("orderStatusChanged", customer_pk, actor.reading_scope),
+        )
+        async for change in follow(info, interest, after, order_change, shared=True):
             yield change
 
     @strawberry.subscription(
@@ -230,8 +251,13 @@ class Subscription(MrpSubscriptions):
             event: SalesPlanEvent = record.event
             return event.changes_status and may_read_plan(actor, event.owner)
 
-        interest = Interest(accepts, frozenset({"SalesPlan"}), stream)
-        async for change in follow(info, interest, after, plan_change):
+        interest = Interest(
+            accepts,
+            frozenset({"SalesPlan"}),
+            stream,
+            verdict=("salesPlanStatusChanged", actor.reading_scope),
+        )
+        async for change in follow(info, interest, after, plan_change, shared=True):
             yield change
 
     @strawberry.subscription(
@@ -260,8 +286,13 @@ class Subscription(MrpSubscriptions):
             event: ForecastEvent = record.event
             return event.changes_status and may_read_forecast(actor, event.scope)
 
-        interest = Interest(accepts, frozenset({"Forecast"}), stream)
-        async for change in follow(info, interest, after, ForecastStatusChange.of):
+        interest = Interest(
+            accepts,
+            frozenset({"Forecast"}),
+            stream,
+            verdict=("forecastStatusChanged", actor.reading_scope),
+        )
+        async for change in follow(info, interest, after, ForecastStatusChange.of, shared=True):
             yield change
 
     @strawberry.subscription(
@@ -276,15 +307,14 @@ class Subscription(MrpSubscriptions):
         def accepts(record: EventRecord) -> bool:
             return assigned_to(actor, record)
 
-        def make(record: EventRecord) -> ApprovalTaskAssignment:
-            return ApprovalTaskAssignment(
-                document_type=APPROVAL_STREAMS[record.stream_type],
-                document_pk=record.document_id,
-                cursor=str(record.position),
-                step_name=record.event.current_step,
-                occurred_at=record.occurred_at,
-            )
-
-        interest = Interest(accepts, frozenset(APPROVAL_STREAMS))
-        async for assignment in follow(info, interest, after, make):
+        # Filed under the user and each of their roles: events routing work to others cost
+        # this subscription nothing (api.live.index).
+        keys = {("assignees", actor.user_id)} | {("assignee_role", r.value) for r in actor.roles}
+        interest = Interest(
+            accepts,
+            frozenset(APPROVAL_STREAMS),
+            keys=frozenset(keys),
+            verdict=("approvalTaskAssigned", actor.user_id, actor.roles),
+        )
+        async for assignment in follow(info, interest, after, task_assignment, shared=True):
             yield assignment

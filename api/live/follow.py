@@ -12,7 +12,7 @@ from strawberry.types import Info
 from api.context import event_loaders
 from api.ids import parse_key
 from api.live.hub import Interest, Subscriber, SubscriberTooSlow
-from api.live.shared_answers import current_operation
+from api.live.transport import current_operation
 from api.loaders import Loaders, ReadDB
 from api.observability.metrics import EVENT_LAG
 from domain.store.events.reader import EventRecord, read_after
@@ -45,39 +45,52 @@ async def parse_cursor(context, after: str | None) -> int | None:
 
 
 async def follow(
-    info: Info, interest: Interest, after: str | None, make: Callable[[EventRecord], Any]
+    info: Info,
+    interest: Interest,
+    after: str | None,
+    make: Callable[[EventRecord], Any],
+    *,
+    shared: bool = False,
+    last: Callable[[EventRecord], bool] | None = None,
 ) -> AsyncGenerator[Any, None]:
-    """Yield `make(record)` for every matching event after `after` (stored ones first), then live.
+    """Yield `make(record)` for every matching event after `after` (stored ones first), then
+    live; the subscription ends after the event `last` accepts, if one is given.
 
-    Over our websocket transport, an event whose answer another subscriber of the same group
-    has already made is sent from here instead (api.live.shared_answers)."""
+    With `shared`, over our websocket transport, once the stored events are sent the
+    subscription is handed to the hub's fan-out (api.live.transport, api.live.fanout): live
+    events are resolved once per group of subscribers who see the same answer and written to
+    the socket without coming through here, and this generator ends. The caller must then only
+    pass on what it gets (`async for change in follow(...): yield change`); a subscription that
+    acts on each event itself leaves `shared` off and sees every event."""
     context = info.context
-    last = await parse_cursor(context, after)
-    sharing = current_operation.get()
+    position = await parse_cursor(context, after)
+    running = current_operation.get() if shared else None
     # The loaders this operation got for its setup (api.context.OperationReads) are not used
     # again: each event brings its own. Let them go rather than keep them as long as it lives.
     event_loaders.set(None)
-    # Register before replaying: anything committed meanwhile is queued, and feed() drops what
-    # the replay already delivered.
+    # Register before replaying: anything committed meanwhile is queued, and dropped below when
+    # the replay already delivered it.
     subscriber = context.hub.subscribe(interest)
+    go_live = None
+    if running is not None:
+
+        def go_live() -> bool:
+            return running.go_live(subscriber, info, make, last)
+
     since = time.time()
     try:
-        async for record in feed(context, subscriber, interest, last):
-            if sharing is not None and await sharing.send_shared(record):
-                observe_lag(record, since)
-                continue
-            reads = None
+        async for record in feed(context, subscriber, interest, position, go_live):
+            reads = EventReads(context)
             try:
-                reads = EventReads(context)
                 yield make(record)
                 observe_lag(record, since)  # resumed once the answer was sent
             finally:
-                if sharing is not None:
-                    sharing.led(None)  # if our answer was not sent, the waiters resolve their own
-                if reads is not None:
-                    await reads.close()
+                await reads.close()
+            if last is not None and last(record):
+                return
     finally:
-        context.hub.unsubscribe(subscriber)
+        if running is None or not running.went_live:
+            context.hub.unsubscribe(subscriber)
 
 
 def observe_lag(record: EventRecord, since: float) -> None:
@@ -88,9 +101,15 @@ def observe_lag(record: EventRecord, since: float) -> None:
 
 
 async def feed(
-    context, subscriber: Subscriber, interest: Interest, last: int | None
+    context,
+    subscriber: Subscriber,
+    interest: Interest,
+    last: int | None,
+    go_live: Callable[[], bool] | None,
 ) -> AsyncGenerator[EventRecord, None]:
-    """The stored events after `last` that `interest` accepts, then the live ones after them."""
+    """The stored events after `last` that `interest` accepts, then the live ones after them;
+    ends when `go_live` takes the subscription over, which it is offered whenever nothing is
+    queued (with no await in between, so nothing queued is left behind)."""
     if last is not None:
         while True:
             stored = await read_after(
@@ -102,13 +121,17 @@ async def feed(
             )
             for record in stored:
                 last = record.position
-                if interest.accepts(record):
+                if interest.matches(record):
                     yield record
             if len(stored) < REPLAY_BATCH:
                 break
     while True:
         try:
-            record = await subscriber.next()
+            record = subscriber.pending()
+            if record is None:
+                if go_live is not None and go_live():
+                    return
+                record = await subscriber.next()
         except SubscriberTooSlow as e:
             raise GraphQLError(str(e), extensions={"code": "SUBSCRIBER_TOO_SLOW"}) from e
         if last is not None and record.position <= last:

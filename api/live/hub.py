@@ -3,19 +3,29 @@
 Two loops. The sequencer gives positions to newly committed events (after a local commit, or
 every poll interval for commits made elsewhere) and publishes the highest position on the broker.
 The reader, woken by the broker (or the poll), reads the events after the last position it
-dispatched, in order, once for all subscribers, and puts each into the queue of every subscriber
-whose interest matches. Subscribers then resolve and send them on their own.
+dispatched, in order, once for all subscribers, and hands each to the subscribers it concerns:
+
+- the candidates come from an index of what subscribers filter by (api.live.index), so an event
+  costs nothing for subscribers of other documents, customers or approvers;
+- each candidate's `accepts` decides (the viewer's scope); candidates whose interests have equal
+  `verdict` keys share one answer, so a thousand dashboards of one scope cost one check;
+- a subscriber that is still replaying its history gets the event in its queue; one that has
+  caught up (over our websocket transport) is served by the fan-out (api.live.fanout): one
+  resolution per group of subscribers who see the same answer, written to each socket.
 """
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Hashable
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.live.brokers import Broker
+from api.live.fanout import Fanout, LiveStats
+from api.live.index import SubscriberIndex
+from api.live.outbox import Outbox
 from domain.store.events.reader import EventRecord, read_after
 from domain.store.events.sequencer import assign_positions, last_position
 
@@ -23,39 +33,81 @@ POLL_SECONDS = 1.0
 BACKGROUND = "event_hub"  # execution option on the hub's statements
 READ_BATCH = 500
 QUEUE_LIMIT = 10_000  # a subscriber this far behind is cut off and told to resume from its cursor
+FLUSH_CHUNK = 256  # sockets written between two turns of the event loop
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Interest:
-    """What a subscriber wants: events of one stream, or of some stream types (every type when
-    None), that pass `accepts` (which also applies the subscriber's read scope)."""
+    """What a subscriber wants.
+
+    What the hub's index serves (api.live.index), so that an event costs nothing for the
+    subscribers it does not concern:
+    - `stream_types`: kinds of document (their stream's type, e.g. "SalesOrder"); None: all;
+    - `stream`: one document's stream ("SalesOrder:42");
+    - `keys`: (event field, value) pairs of which the event must carry at least one, e.g.
+      ("customer_id", 7), or ("assignees", 12) for a field holding a tuple of user ids.
+    Then `accepts` decides (typically the viewer's read scope). Interests with equal `verdict`
+    keys must accept exactly the same events: the hub asks `accepts` once per event for all
+    of them (a verdict built from the viewer's reading scope, not from the user)."""
 
     accepts: Callable[[EventRecord], bool]
     stream_types: frozenset[str] | None = None
     stream: str | None = None
+    keys: frozenset[tuple[str, Hashable]] = frozenset()
+    verdict: Hashable | None = None
 
-    def matches(self, record: EventRecord) -> bool:
+    def concerns(self, record: EventRecord) -> bool:
+        """What the index would find, for events read from the table (replays)."""
         if self.stream is not None:
             if record.stream != self.stream:
                 return False
         elif self.stream_types is not None and record.stream_type not in self.stream_types:
             return False
-        return self.accepts(record)
+        if not self.keys:
+            return True
+        event = record.event
+        for field, value in self.keys:
+            held = getattr(event, field, None)
+            if held == value or (
+                isinstance(held, tuple | list | frozenset | set) and value in held
+            ):
+                return True
+        return False
+
+    def matches(self, record: EventRecord) -> bool:
+        return self.concerns(record) and self.accepts(record)
 
 
 class SubscriberTooSlow(Exception):
     """The subscriber's queue overflowed; it must resubscribe with its last cursor."""
 
 
-@dataclass(eq=False)
 class Subscriber:
-    interest: Interest
-    queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
-    overflowed: bool = False
+    """One subscription as the hub sees it: its interest, and either a queue of events (while
+    it replays, or outside our websocket transport) or its place in the fan-out (`member`)."""
+
+    __slots__ = ("interest", "member", "overflowed", "queue")
+
+    def __init__(self, interest: Interest) -> None:
+        self.interest = interest
+        self.queue: asyncio.Queue | None = asyncio.Queue(QUEUE_LIMIT)
+        self.overflowed = False
+        self.member = None  # api.live.fanout.Member once live
 
     async def next(self) -> EventRecord:
         record = await self.queue.get()
+        if record is None:
+            raise SubscriberTooSlow(
+                "too many events pending; resubscribe with `after` set to your last cursor"
+            )
+        return record
+
+    def pending(self) -> EventRecord | None:
+        """The next queued event without waiting, or None when there is none."""
+        if self.queue.empty():
+            return None
+        record = self.queue.get_nowait()
         if record is None:
             raise SubscriberTooSlow(
                 "too many events pending; resubscribe with `after` set to your last cursor"
@@ -80,7 +132,11 @@ class EventHub:
         # Marked, so statement counts of requests can leave the hub's background work out.
         self.engine = engine.execution_options(**{BACKGROUND: True})
         self.broker = broker
-        self._subscribers: set[Subscriber] = set()
+        self.stats = LiveStats()
+        self.fanout = Fanout(self.stats)
+        self._index = SubscriberIndex()
+        # The last position dispatched, per stream type (api.live.sign_in watches access events).
+        self.latest: dict[str, int] = {}
         self._cursor = 0  # the last position dispatched to subscribers
         self._announced = 0  # the highest position known to exist
         self._commits = asyncio.Event()
@@ -90,7 +146,12 @@ class EventHub:
 
     @property
     def subscriber_count(self) -> int:
-        return len(self._subscribers)
+        return self._index.count
+
+    @property
+    def cursor(self) -> int:
+        """The last position dispatched to subscribers."""
+        return self._cursor
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -135,12 +196,30 @@ class EventHub:
         self._loop.call_soon_threadsafe(self._wake.set)
 
     def subscribe(self, interest: Interest) -> Subscriber:
+        """A subscriber whose matching events queue up until it takes them (or goes live)."""
         subscriber = Subscriber(interest)
-        self._subscribers.add(subscriber)
+        self._index.add(subscriber)
         return subscriber
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
-        self._subscribers.discard(subscriber)
+        self._index.remove(subscriber)
+        member = subscriber.member
+        if member is not None:
+            subscriber.member = None
+            self.fanout.leave(member)
+
+    def go_live(self, subscriber: Subscriber, member) -> None:
+        """From now on `subscriber`'s events go to the fan-out as `member` (api.live.fanout),
+        not to its queue, which must be empty."""
+        assert subscriber.queue is not None and subscriber.queue.empty()
+        member.subscriber = subscriber
+        subscriber.member = member
+        subscriber.queue = None
+
+    def leave(self, member) -> None:
+        """A live subscription ended."""
+        if member.subscriber is not None:
+            self.unsubscribe(member.subscriber)
 
     async def _sequencer(self) -> None:
         while True:
@@ -176,9 +255,50 @@ class EventHub:
         while True:
             records = await read_after(self.engine, self._cursor, READ_BATCH)
             for record in records:
-                for subscriber in list(self._subscribers):
-                    if subscriber.interest.matches(record):
-                        subscriber.offer(record)
+                ready = self._dispatch(record)
                 self._cursor = record.position
+                if ready:
+                    await self._flush(ready)
             if len(records) < READ_BATCH:
                 return
+
+    def _dispatch(self, record: EventRecord) -> Collection[Outbox]:
+        """Hand `record` to the subscribers it concerns; the outboxes with frames ready."""
+        stats = self.stats
+        stats.events += 1
+        self.latest[record.stream_type] = record.position
+        candidates = self._index.candidates(record.event)
+        if not candidates:
+            return ()
+        stats.candidates += len(candidates)
+        verdicts: dict[Hashable, bool] = {}
+        live = []
+        for subscriber in candidates:
+            interest = subscriber.interest
+            accepted = verdicts.get(interest.verdict) if interest.verdict is not None else None
+            if accepted is None:
+                stats.checks += 1
+                try:
+                    accepted = bool(interest.accepts(record))
+                except Exception:  # a bug in one subscription must not stop the others
+                    log.exception("checking event %s for a subscriber failed", record.position)
+                    accepted = False
+                if interest.verdict is not None:
+                    verdicts[interest.verdict] = accepted
+            if not accepted:
+                continue
+            if subscriber.member is None:
+                subscriber.offer(record)
+            else:
+                live.append(subscriber.member)
+        if not live:
+            return ()
+        return self.fanout.deliver(record, live)
+
+    async def _flush(self, outboxes: Collection[Outbox]) -> None:
+        """Write the frames of one event, letting other work in between every few hundred
+        sockets (a broadcast to thousands would otherwise hold the loop)."""
+        for written, outbox in enumerate(outboxes, 1):
+            outbox.flush()
+            if written % FLUSH_CHUNK == 0:
+                await asyncio.sleep(0)

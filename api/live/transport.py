@@ -1,42 +1,92 @@
-"""Our graphql-transport-ws handler: strawberry's, plus answers shared between subscribers
-(api.live.shared_answers) and connections that end when their viewer's access does.
+"""Our graphql-transport-ws handler: strawberry's, plus live subscriptions served by the hub's
+fan-out, and connections that end when their viewer's access does.
+
+A subscription starts as strawberry runs it: the document is parsed and validated, its
+resolver checks the arguments, and the events after `after` are replayed through the normal
+pipeline. Once it has caught up, api.live.follow hands it to us (`go_live`): from then on the
+hub's fan-out (api.live.fanout) writes its events to this socket through the connection's
+outbox (api.live.outbox), and strawberry's task for it ends, keeping nothing. The operation id
+stays taken until the client completes it or leaves; strawberry's closing `complete` for it is
+not sent, since the subscription goes on.
 
 A websocket is authenticated once, in connection_init; without an end, an expired token, or a
 user deactivated or moved since (api.live.viewers), would keep a subscription flowing with the
 old reach. Such a connection is closed with 4403; clients such as graphql-ws reconnect with
-fresh connection params and resume with `after`, so nothing is missed.
+fresh connection params and resume with `after`, so nothing is missed. A client that stops
+reading is closed with api.live.outbox.SLOW_CONSUMER.
 """
 
 import asyncio
 import contextlib
-import json
-from datetime import datetime
+import logging
+from collections.abc import Callable
+from contextvars import ContextVar
 
-import orjson
+from graphql import GraphQLError
 from starlette.websockets import WebSocketDisconnect
-from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
 )
 
-from api.live.shared_answers import SharingOperation, current_operation
+from api.live.fanout import Group, Member, group_key
+from api.live.hub import Subscriber
+from api.live.outbox import SLOW_CONSUMER, SLOW_CONSUMER_REASON, Outbox
+from api.observability import metrics
 from domain.access import Actor
+from domain.store.events.reader import EventRecord
 from domain.store.types import utcnow
 
 TOKEN_EXPIRED = "Token expired: reconnect with a new one and resume with `after`"
 ACCESS_CHANGED = "Your access changed: reconnect and resume with `after`"
+FORBIDDEN = 4403
+log = logging.getLogger(__name__)
+
+
+class LiveOperation:
+    """One operation of our transport, as api.live.follow sees it."""
+
+    __slots__ = ("handler", "operation", "went_live")
+
+    def __init__(self, handler: "TransportHandler", operation: Operation) -> None:
+        self.handler = handler
+        self.operation = operation
+        self.went_live = False
+
+    def go_live(
+        self,
+        subscriber: Subscriber,
+        info,
+        make: Callable[[EventRecord], object],
+        last: Callable[[EventRecord], bool] | None,
+    ) -> bool:
+        """From now on the hub's fan-out serves `subscriber` on this socket. Called when its
+        queue is empty, with no await since: nothing it was sent is left behind."""
+        self.went_live = self.handler.go_live(self.operation, subscriber, info, make, last)
+        return self.went_live
+
+
+# The operation whose task is running: strawberry runs each operation in a task of its own.
+current_operation: ContextVar[LiveOperation | None] = ContextVar("current_operation", default=None)
 
 
 class TransportHandler(BaseGraphQLTransportWSHandler):
-    _expiry: asyncio.Task | None = None
+    _expiry: asyncio.TimerHandle | None = None
+    _closing: asyncio.Task | None = None
+    _live: dict[str, Member] | None = None  # live subscriptions by operation id
+    _outbox: Outbox | None = None
 
     async def handle_connection_init(self, message) -> None:
         await super().handle_connection_init(message)
+        # Done with (cancelled, or finished): not kept for the connection's life.
+        self.connection_init_timeout_task = None
+        self.context.connection_params = None  # the token is read; do not keep it around
         if not self.connection_acknowledged or self._expiry is not None:
             return
         self.view.viewer_watch.watch(self)
-        self._expiry = asyncio.create_task(self._close_at(self.context.token_expires_at))
+        loop = asyncio.get_running_loop()
+        seconds = max(0.0, (self.context.token_expires_at - utcnow()).total_seconds())
+        self._expiry = loop.call_at(loop.time() + seconds, self._close_soon, TOKEN_EXPIRED)
 
     def viewer(self) -> Actor | None:
         return self.context.actor
@@ -45,44 +95,98 @@ class TransportHandler(BaseGraphQLTransportWSHandler):
         return self.context.session_id
 
     async def access_changed(self) -> None:
-        await self._close(ACCESS_CHANGED)
+        await self._close(FORBIDDEN, ACCESS_CHANGED)
 
-    async def _close_at(self, expires_at: datetime) -> None:
-        await asyncio.sleep(max(0.0, (expires_at - utcnow()).total_seconds()))
-        await self._close(TOKEN_EXPIRED)
+    def _close_soon(self, reason: str, code: int = FORBIDDEN) -> None:
+        if self._closing is None:
+            self._closing = asyncio.get_running_loop().create_task(self._close(code, reason))
 
-    async def _close(self, reason: str) -> None:
+    async def _close(self, code: int, reason: str) -> None:
         # The client may be leaving at the same moment: closing a closed socket is no error.
         with contextlib.suppress(RuntimeError, OSError, WebSocketDisconnect):
-            await self.websocket.close(code=4403, reason=reason)
+            await self.websocket.close(code=code, reason=reason)
+
+    async def handle_subscribe(self, message) -> None:
+        live = self._live or {}
+        if message["id"] in live:  # strawberry checks the operations it still runs
+            await self.websocket.close(
+                code=4409, reason=f"Subscriber for {message['id']} already exists"
+            )
+            return
+        limit = self.max_subscriptions_per_connection
+        if limit is not None and len(self.operations) + len(live) >= limit:
+            error = GraphQLError("Subscription limit reached")
+            await self.send_message(
+                {"id": message["id"], "type": "error", "payload": [error.formatted]}
+            )
+            return
+        await super().handle_subscribe(message)
+
+    async def handle_complete(self, message) -> None:
+        member = (self._live or {}).get(message["id"])
+        if member is not None:
+            member.end()
+        await super().handle_complete(message)
 
     async def shutdown(self) -> None:
         self.view.viewer_watch.forget(self)
         if self._expiry is not None:
             self._expiry.cancel()
+        if self._outbox is not None:
+            self._outbox.close()
+        for member in list((self._live or {}).values()):
+            member.end()
         await super().shutdown()
 
     async def run_operation(self, operation: Operation) -> None:
-        variables = json.dumps(operation.variables or {}, sort_keys=True, default=str)
-        group = (operation.query, operation.operation_name, variables)
-        if self.context.actor is not None:  # unauthenticated operations are refused anyway
-            group += (self.context.actor.reading_scope,)
-            current_operation.set(SharingOperation(self, operation.id, group))
+        current_operation.set(LiveOperation(self, operation))
         await super().run_operation(operation)
 
     async def send_message(self, message) -> None:
-        sharing = current_operation.get()
-        if message["type"] == "next" and sharing is not None and sharing.leading is not None:
-            payload = orjson.dumps(message["payload"])
-            sharing.led(payload)
-            await self.send_next_payload(message["id"], payload)
-            return
+        if message["type"] == "complete":
+            running = current_operation.get()
+            if running is not None and running.went_live:
+                return  # strawberry's part ended; the subscription goes on (see above)
         await super().send_message(message)
 
-    async def send_next_payload(self, operation_id: str, payload: bytes) -> None:
-        """A `next` message around an already encoded payload."""
-        frame = b'{"id":%b,"type":"next","payload":%b}' % (orjson.dumps(operation_id), payload)
+    def go_live(
+        self,
+        operation: Operation,
+        subscriber: Subscriber,
+        info,
+        make: Callable[[EventRecord], object],
+        last: Callable[[EventRecord], bool] | None,
+    ) -> bool:
+        hub = self.context.hub
+        if self._outbox is None:
+            self._outbox = Outbox(self.websocket.ws.send, self._too_slow, hub.stats)
+        if self._outbox.closed:
+            return False
+        variables = operation.variables
         try:
-            await self.websocket.ws.send_text(frame.decode())
-        except WebSocketDisconnect as e:
-            raise WebSocketDisconnected from e
+            key = group_key(info, variables, operation.query, operation.operation_name)
+            group = hub.fanout.group(key, lambda: Group(key, info, make, variables))
+        except Exception:  # served through strawberry's pipeline instead, as it was so far
+            log.exception("subscription %s could not be shared", operation.operation_name)
+            return False
+        member = Member(operation.id, self._outbox, group, last, self._ended)
+        if self._live is None:
+            self._live = {}
+        self._live[operation.id] = member
+        hub.go_live(subscriber, member)
+        # Counted from here on (api.observability.operations stops counting it as strawberry's
+        # part ends).
+        metrics.SUBSCRIPTIONS.inc()
+        return True
+
+    def _ended(self, member: Member) -> None:
+        if self._live is not None and self._live.get(member.operation_id) is member:
+            del self._live[member.operation_id]
+        self.context.hub.leave(member)
+        metrics.SUBSCRIPTIONS.dec()
+
+    def _too_slow(self) -> None:
+        """The client let its frames pile up: its subscriptions end and the socket closes."""
+        for member in list((self._live or {}).values()):
+            member.end()
+        self._close_soon(SLOW_CONSUMER_REASON, SLOW_CONSUMER)

@@ -2,7 +2,7 @@
 after its cursor, and for documents' histories."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, select
@@ -23,8 +23,6 @@ class EventRecord:
     actor_id: int | None
     occurred_at: datetime
     event: DocumentEvent
-    # The encoded answer to this event of each group of subscribers (api.live.shared_answers).
-    shared_payloads: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def stream(self) -> str:
