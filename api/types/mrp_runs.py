@@ -27,7 +27,8 @@ from api.types.node import Node
 from domain.mrp import DemandKind, ExceptionKind
 from domain.mrp.master import Procurement
 from domain.mrp.runs import BucketKind, MrpRunStatus
-from domain.store.mrp.reading import PlannedOrderRecord, TracedDemand
+from domain.store.mrp.reading import PlannedOrderRecord, TracedDemand, orders_of, pegs_of_order
+from domain.store.mrp.results import MATERIAL, bucket_record, unpack
 from domain.store.mrp.supply import receipt_of
 
 if TYPE_CHECKING:
@@ -351,8 +352,6 @@ class MrpPlannedOrder(Node):
         "level: follow `parentOrder` up, or ask for `tracedDemand`."
     )
     def pegging(self) -> list[MrpPeg]:
-        from domain.store.mrp.reading import pegs_of_order
-
         starts = self.frame.starts
         return [
             MrpPeg(
@@ -370,8 +369,6 @@ class MrpPlannedOrder(Node):
         "its release bucket."
     )
     def material_requirements(self) -> list[MrpMaterialRequirement]:
-        from domain.store.mrp.results import MATERIAL, unpack
-
         local = self.number - self.row.first_order
         needed_on = self.frame.starts[self.record.release_bucket]
         return [
@@ -493,8 +490,6 @@ class MrpItemResult:
 
     @strawberry.field(description="Its MRP table, one entry per bucket of the horizon.")
     def buckets(self) -> list[MrpBucket]:
-        from domain.store.mrp.results import bucket_record
-
         starts = self.frame.starts
         r = bucket_record(
             self.row.buckets,
@@ -522,8 +517,6 @@ class MrpItemResult:
 
     @strawberry.field(description="Its planned orders, by due date.")
     def planned_orders(self) -> list[MrpPlannedOrder]:
-        from domain.store.mrp.reading import orders_of
-
         return [
             MrpPlannedOrder.of(self.frame, record, self.row)
             for record in orders_of(self.row, list(self.frame.starts))
