@@ -65,3 +65,12 @@ def page_of(items: Sequence[T], arguments: tuple, key: Callable[[T], tuple]) -> 
         ),
         count=count,
     )
+
+
+def replaced_by(connection: str) -> str:
+    """The deprecation reason of a plain list kept for existing clients (partner portals) beside
+    the connection that pages the same items (GitHub's and Shopify's way: deprecate, don't break)."""
+    return (
+        f"Use {connection}: the same items in the same order, in pages of at most "
+        f"{LOADED_PAGES.maximum} with cursors and totalCount. This list returns them all at once."
+    )

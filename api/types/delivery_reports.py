@@ -274,7 +274,7 @@ class DeliveryReport(ApprovableDocument):
         description="Every committed change, oldest first (GENERATED, SUBMITTED, STEP_APPROVED, "
         "APPROVED, REJECTED, SUPERSEDED). " + LOADED_PAGES.describe("Entries:")
     )
-    async def history(
+    async def history_connection(
         self,
         info: Info,
         first: First = None,

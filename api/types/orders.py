@@ -14,7 +14,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.ids import pk_of, to_global_id
-from api.loaded_pages import LOADED_PAGES, page_of
+from api.loaded_pages import LOADED_PAGES, page_of, replaced_by
 from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
 from api.types.catalogue import Product
 from api.types.documents import ApprovableDocument
@@ -85,6 +85,11 @@ AsOf = Annotated[
     strawberry.argument(description="Judge lines due against this day; default today (UTC)."),
 ]
 PARTNER_NULL = " Null for partners."
+HISTORY_DESCRIPTION = (
+    "Every committed change, oldest first: actor, action (CREATED, LINES_UPDATED, SUBMITTED, "
+    "STEP_APPROVED, APPROVED, REJECTED, CONFIRMED, PRODUCTION_STARTED, READY, PARTIALLY_SHIPPED, "
+    "SHIPPED, DELIVERED, RETURN_RECEIVED, CANCELLED, CLOSED), from, to, comment, time."
+)
 
 
 def today() -> date:
@@ -288,9 +293,16 @@ class SalesOrder(ApprovableDocument):
         return ExecutionFigures(figures=summary.order, as_of=day)
 
     @strawberry.field(
+        description="The order's shipments, oldest first.",
+        deprecation_reason=replaced_by("shipmentsConnection"),
+    )
+    async def shipments(self, info: Info) -> list[ShipmentType]:
+        return await info.context.loaders.shipments.by_order.load(self.pk)
+
+    @strawberry.field(
         description="The order's shipments, oldest first. " + LOADED_PAGES.describe("Shipments:")
     )
-    async def shipments(
+    async def shipments_connection(
         self,
         info: Info,
         first: First = None,
@@ -304,9 +316,16 @@ class SalesOrder(ApprovableDocument):
         )
 
     @strawberry.field(
+        description="The order's returns, oldest first.",
+        deprecation_reason=replaced_by("returnsConnection"),
+    )
+    async def returns(self, info: Info) -> list[SalesReturnType]:
+        return await info.context.loaders.shipments.returns_by_order.load(self.pk)
+
+    @strawberry.field(
         description="The order's returns, oldest first. " + LOADED_PAGES.describe("Returns:")
     )
-    async def returns(
+    async def returns_connection(
         self,
         info: Info,
         first: First = None,
@@ -343,12 +362,18 @@ class SalesOrder(ApprovableDocument):
         return await info.context.loaders.orders.steps.load((self.pk, self.approval_round))
 
     @strawberry.field(
-        description="Every committed change, oldest first: actor, action (CREATED, LINES_UPDATED, "
-        "SUBMITTED, STEP_APPROVED, APPROVED, REJECTED, CONFIRMED, PRODUCTION_STARTED, READY, "
-        "PARTIALLY_SHIPPED, SHIPPED, DELIVERED, RETURN_RECEIVED, CANCELLED, CLOSED), from, to, "
-        "comment, time." + PARTNER_NULL + " " + LOADED_PAGES.describe("Entries:")
+        description=HISTORY_DESCRIPTION + PARTNER_NULL,
+        deprecation_reason=replaced_by("historyConnection"),
     )
-    async def history(
+    async def history(self, info: Info) -> list[HistoryEntryType] | None:
+        if not self.internal:
+            return None
+        return await info.context.loaders.orders.history.load(self.pk)
+
+    @strawberry.field(
+        description=HISTORY_DESCRIPTION + PARTNER_NULL + " " + LOADED_PAGES.describe("Entries:")
+    )
+    async def history_connection(
         self,
         info: Info,
         first: First = None,

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.ids import to_global_id
-from api.loaded_pages import LOADED_PAGES, page_of
+from api.loaded_pages import LOADED_PAGES, page_of, replaced_by
 from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
 from api.types.catalogue import Product
 from api.types.documents import ApprovableDocument
@@ -247,10 +247,17 @@ class SalesPlan(ApprovableDocument):
         return await info.context.loaders.plans.steps.load((self.pk, self.approval_round))
 
     @strawberry.field(
+        description="Every committed change, oldest first: actor, action, from, to, comment, time.",
+        deprecation_reason=replaced_by("historyConnection"),
+    )
+    async def history(self, info: Info) -> list[HistoryEntryType]:
+        return await info.context.loaders.plans.history.load(self.pk)
+
+    @strawberry.field(
         description="Every committed change, oldest first: actor, action, from, to, comment, time. "
         + LOADED_PAGES.describe("Entries:")
     )
-    async def history(
+    async def history_connection(
         self,
         info: Info,
         first: First = None,

@@ -12,7 +12,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.ids import to_global_id
-from api.loaded_pages import LOADED_PAGES, page_of
+from api.loaded_pages import LOADED_PAGES, page_of, replaced_by
 from api.pagination import After, Before, Connection, First, Last
 from api.types.catalogue import Product
 from api.types.enums import described_enum
@@ -142,10 +142,17 @@ class Shipment(Node):
         return await info.context.loaders.shipments.lines.load(self.pk)
 
     @strawberry.field(
+        description="Tracking events, in the order they happened.",
+        deprecation_reason=replaced_by("trackingEventsConnection"),
+    )
+    async def tracking_events(self, info: Info) -> list[TrackingEvent]:
+        return await info.context.loaders.shipments.tracking.load(self.pk)
+
+    @strawberry.field(
         description="Tracking events, in the order they happened. "
         + LOADED_PAGES.describe("Events:")
     )
-    async def tracking_events(
+    async def tracking_events_connection(
         self,
         info: Info,
         first: First = None,

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.ids import to_global_id
-from api.loaded_pages import LOADED_PAGES, page_of
+from api.loaded_pages import LOADED_PAGES, page_of, replaced_by
 from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
 from api.types.catalogue import Product
 from api.types.documents import ApprovableDocument
@@ -135,9 +135,17 @@ class StockIn(ApprovableDocument):
 
     @strawberry.field(
         description="Every committed change, oldest first (REQUESTED, STEP_APPROVED, APPROVED, "
+        "REJECTED, POSTED).",
+        deprecation_reason=replaced_by("historyConnection"),
+    )
+    async def history(self, info: Info) -> list[HistoryEntryType]:
+        return await info.context.loaders.stock.history.load(self.pk)
+
+    @strawberry.field(
+        description="Every committed change, oldest first (REQUESTED, STEP_APPROVED, APPROVED, "
         "REJECTED, POSTED). " + LOADED_PAGES.describe("Entries:")
     )
-    async def history(
+    async def history_connection(
         self,
         info: Info,
         first: First = None,

@@ -60,7 +60,7 @@ SHIPMENT_FIELDS = """
   id number status version dispatchedAt deliveredAt receiptConfirmedAt daysLate isLate promisedDate
   order { id status }
   lines { quantity promisedDate daysLate product { code } orderLine { id } }
-  trackingEvents { nodes { location note occurredAt } }
+  trackingEventsConnection { nodes { location note occurredAt } }
 """
 
 SHIPMENT_CREATE = f"""

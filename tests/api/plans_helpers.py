@@ -6,7 +6,7 @@ PLAN_FIELDS = """
   id status version revision totalAmount
   currentStep { name state approver { login } }
   steps { position name state approver { login } actedBy { login } comment }
-  history { nodes { sequence action fromStatus toStatus comment acceptedAllocationGap actor { login } } }
+  historyConnection { nodes { sequence action fromStatus toStatus comment acceptedAllocationGap actor { login } } }
   allocationGap { product { code } period quantity amount }
   rollup { product { code } period quantity amount }
 """

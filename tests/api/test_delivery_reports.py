@@ -23,7 +23,7 @@ REPORT_FIELDS = f"""
                      order {{ id }} customer {{ code }} }}
   currentStep {{ name approver {{ login }} }}
   steps {{ name state approver {{ login }} actedBy {{ login }} comment }}
-  history {{ nodes {{ sequence action fromStatus toStatus comment actor {{ login }} }} }}
+  historyConnection {{ nodes {{ sequence action fromStatus toStatus comment actor {{ login }} }} }}
   generatedBy {{ login }}
 """
 GENERATE = f"""
@@ -161,7 +161,7 @@ async def test_submit_approve_goes_through_the_vp_in_charge_with_tasks_and_histo
     ]
     assert [
         (h["action"], h["fromStatus"], h["toStatus"], h["actor"]["login"], h["comment"])
-        for h in approved["history"]["nodes"]
+        for h in approved["historyConnection"]["nodes"]
     ] == [
         ("GENERATED", None, "DRAFT", "planner", "July on track"),
         ("SUBMITTED", "DRAFT", "SUBMITTED", "planner", "please"),
@@ -286,11 +286,11 @@ async def test_an_approved_report_never_changes_and_generating_again_makes_a_new
     third = (await generate(planner, company))["deliveryReport"]
     assert third["revision"] == 3
     old = await planner.execute(
-        "query($id: ID!) { deliveryReport(id: $id) { status history { nodes { action } } } }",
+        "query($id: ID!) { deliveryReport(id: $id) { status historyConnection { nodes { action } } } }",
         {"id": second["deliveryReport"]["id"]},
     )
     assert old["deliveryReport"]["status"] == "SUPERSEDED"
-    assert [h["action"] for h in old["deliveryReport"]["history"]["nodes"]] == [
+    assert [h["action"] for h in old["deliveryReport"]["historyConnection"]["nodes"]] == [
         "GENERATED",
         "SUPERSEDED",
     ]
@@ -327,7 +327,7 @@ async def test_a_rejected_report_keeps_the_reason_and_a_new_revision_may_follow(
         "deliveryReport"
     ]
     assert rejected["status"] == "REJECTED"
-    assert rejected["history"]["nodes"][-1]["comment"] == "explain order 12"
+    assert rejected["historyConnection"]["nodes"][-1]["comment"] == "explain order 12"
     assert rejected["steps"][0]["state"] == "REJECTED"
     again = (await generate(manager, department))["deliveryReport"]
     assert again["revision"] == 2

@@ -82,7 +82,7 @@ FAT_ORDER = (
     + " ".join(
         f"o{i}: order {{ id number status orderDate customer {{ code name }} "
         "lines { nodes { id position quantity unitPrice amount product { code name } } } "
-        "history(first: 20) { nodes { action fromStatus toStatus comment } } }"
+        "historyConnection(first: 20) { nodes { action fromStatus toStatus comment } } }"
         for i in range(8)
     )
     + " } }"

@@ -259,7 +259,7 @@ async def test_an_order_goes_from_draft_to_confirmed_receipt_with_the_right_figu
         "shipment",
     )
     assert first["status"] == "IN_TRANSIT"
-    assert [t["location"] for t in first["trackingEvents"]["nodes"]] == ["Nanjing depot"]
+    assert [t["location"] for t in first["trackingEventsConnection"]["nodes"]] == ["Nanjing depot"]
     first = ok(
         await planner.execute(DELIVER, {"input": {"id": first["id"]}}),
         "shipmentDeliver",

@@ -15,10 +15,10 @@ INTERNAL = """
 query($id: ID!) {
   salesOrder(id: $id) {
     id status note specialApprovalReasons createdBy { login } salesperson { code }
-    department { code } steps { name } currentStep { name } history { nodes { action } }
+    department { code } steps { name } currentStep { name } historyConnection { nodes { action } }
     customer { code creditLimit priceFloors { minUnitPrice } salesperson { code } }
     lines { nodes { unitPrice amount priceFloor belowPriceFloor marginOverFloor } }
-    shipments { nodes { id trackingEvents { nodes { location } } } }
+    shipmentsConnection { nodes { id trackingEventsConnection { nodes { location } } } }
   }
 }
 """
@@ -98,11 +98,11 @@ async def test_a_partner_sees_its_own_order_and_tracking_but_no_internal_field(
     )
     assert shipped
     seen = (await partner.execute(INTERNAL, {"id": shipped[0]}))["salesOrder"]
-    shipments = seen["shipments"]["nodes"]
-    assert shipments and any(s["trackingEvents"]["nodes"] for s in shipments)
+    shipments = seen["shipmentsConnection"]["nodes"]
+    assert shipments and any(s["trackingEventsConnection"]["nodes"] for s in shipments)
     hidden = ("note", "specialApprovalReasons", "createdBy", "salesperson", "department")
     assert {key: seen[key] for key in hidden} == dict.fromkeys(hidden)
-    assert (seen["steps"], seen["currentStep"], seen["history"]) == (None, None, None)
+    assert (seen["steps"], seen["currentStep"], seen["historyConnection"]) == (None, None, None)
     assert seen["customer"] == {
         "code": "C0001",
         "creditLimit": None,
@@ -118,7 +118,7 @@ async def test_a_partner_sees_its_own_order_and_tracking_but_no_internal_field(
         )
     staff = (await planner.execute(INTERNAL, {"id": shipped[0]}))["salesOrder"]
     assert staff["customer"]["creditLimit"] == "500000.00"
-    assert staff["history"] and staff["salesperson"]["code"] == "S0001"
+    assert staff["historyConnection"]["nodes"] and staff["salesperson"]["code"] == "S0001"
     assert all(line["priceFloor"] for line in staff["lines"]["nodes"])
 
 

@@ -18,15 +18,15 @@ NESTED = f"""
     salesperson {{ code department {{ code }} }} department {{ code }} createdBy {{ login }}
     execution {{ {FIGURES} }}
     steps {{ name approver {{ login }} }} currentStep {{ name }}
-    history {{ nodes {{ action actor {{ login }} }} }}
+    historyConnection {{ nodes {{ action actor {{ login }} }} }}
     lines(first: 200) {{ nodes {{
         product {{ code }} priceFloor marginOverFloor order {{ id }}
         execution {{ orderedQuantity shippedQuantity }}
     }} }}
-    shipments {{ nodes {{ number daysLate isLate promisedDate
+    shipmentsConnection {{ nodes {{ number daysLate isLate promisedDate
         lines {{ product {{ code }} orderLine {{ id }} daysLate }}
-        trackingEvents {{ nodes {{ location }} }} }} }}
-    returns {{ nodes {{ number lines {{ product {{ code }} orderLine {{ id }} }} order {{ id }} }} }}
+        trackingEventsConnection {{ nodes {{ location }} }} }} }}
+    returnsConnection {{ nodes {{ number lines {{ product {{ code }} orderLine {{ id }} }} order {{ id }} }} }}
 }} }} }}
 """
 
@@ -78,7 +78,7 @@ async def test_a_deep_order_read_costs_the_same_statements_at_three_times_the_da
         counts[scale] = len(request_statements(counter.statements))
         orders = data["salesOrders"]["nodes"]
         assert len(orders) == data["salesOrders"]["totalCount"] == ORDERS_PER_SCALE * scale
-        assert sum(len(o["shipments"]["nodes"]) for o in orders) > 10 * scale
+        assert sum(len(o["shipmentsConnection"]["nodes"]) for o in orders) > 10 * scale
     await clear(engine)
     assert counts[1] == counts[3]
     assert counts[1] <= 30

@@ -95,10 +95,10 @@ async def test_a_received_return_restocks_lowers_delivered_and_keeps_the_order_d
         "shippedQuantity": "8.000",
     }
     history = await planner.execute(
-        "query($id: ID!) { salesOrder(id: $id) { history { nodes { action fromStatus toStatus } } } }",
+        "query($id: ID!) { salesOrder(id: $id) { historyConnection { nodes { action fromStatus toStatus } } } }",
         {"id": order["id"]},
     )
-    assert history["salesOrder"]["history"]["nodes"][-1] == {
+    assert history["salesOrder"]["historyConnection"]["nodes"][-1] == {
         "action": "RETURN_RECEIVED",
         "fromStatus": "DELIVERED",
         "toStatus": "DELIVERED",

@@ -36,13 +36,17 @@ async def test_a_big_company_plan_needs_the_vp_then_the_general_manager(demo, cl
     assert final["status"] == "APPROVED"
     assert final["currentStep"] is None
     assert [s["state"] for s in final["steps"]] == ["APPROVED", "APPROVED"]
-    assert [h["action"] for h in final["history"]["nodes"]] == [
+    assert [h["action"] for h in final["historyConnection"]["nodes"]] == [
         "CREATED",
         "SUBMITTED",
         "STEP_APPROVED",
         "APPROVED",
     ]
-    assert [h["actor"]["login"] for h in final["history"]["nodes"][1:]] == ["planner", "vp", "gm"]
+    assert [h["actor"]["login"] for h in final["historyConnection"]["nodes"][1:]] == [
+        "planner",
+        "vp",
+        "gm",
+    ]
 
 
 async def test_a_department_plan_needs_only_the_vp(demo, client_for):
@@ -110,7 +114,7 @@ async def test_a_rejected_plan_returns_to_draft_with_the_reason_and_resubmits_fr
     assert plan["status"] == "DRAFT"
     assert plan["currentStep"] is None
     assert [s["state"] for s in plan["steps"]] == ["APPROVED", "REJECTED"]
-    last = plan["history"]["nodes"][-1]
+    last = plan["historyConnection"]["nodes"][-1]
     assert (last["action"], last["fromStatus"], last["toStatus"]) == (
         "REJECTED",
         "SUBMITTED",
@@ -167,11 +171,11 @@ async def test_an_approved_revision_supersedes_the_plan_it_revises(demo, client_
     )
     await vp.execute(transition("Approve"), {"input": {"id": revision["id"]}})
     old = await planner.execute(
-        "query($id: ID!) { salesPlan(id: $id) { status history { nodes { action } } } }",
+        "query($id: ID!) { salesPlan(id: $id) { status historyConnection { nodes { action } } } }",
         {"id": original},
     )
     assert old["salesPlan"]["status"] == "SUPERSEDED"
-    assert old["salesPlan"]["history"]["nodes"][-2:] == [
+    assert old["salesPlan"]["historyConnection"]["nodes"][-2:] == [
         {"action": "REVISED"},
         {"action": "SUPERSEDED"},
     ]

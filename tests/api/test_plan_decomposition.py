@@ -111,7 +111,7 @@ async def test_an_exact_split_leaves_no_gap_and_an_edit_opens_one(demo, client_f
         ("P0001", "2027-02-01"): ("7.000", "12950.01"),
         ("P0003", "2027-03-01"): ("10.500", "3260.25"),
     }
-    assert plan["history"]["nodes"][-1]["action"] == "DECOMPOSED"
+    assert plan["historyConnection"]["nodes"][-1]["action"] == "DECOMPOSED"
 
     # A department changes its target: the company plan now shows the gap.
     edited = await planner.execute(
@@ -205,7 +205,7 @@ async def test_submit_refuses_an_unbalanced_plan_until_the_gap_is_accepted_or_fi
         )
     )["salesPlanSubmit"]
     assert accepted["errors"] == []
-    entry = accepted["salesPlan"]["history"]["nodes"][-1]
+    entry = accepted["salesPlan"]["historyConnection"]["nodes"][-1]
     assert (entry["action"], entry["acceptedAllocationGap"], entry["comment"]) == (
         "SUBMITTED",
         True,
@@ -234,7 +234,7 @@ async def test_submit_refuses_an_unbalanced_plan_until_the_gap_is_accepted_or_fi
         "salesPlanSubmit"
     ]
     assert fixed["errors"] == []
-    assert fixed["salesPlan"]["history"]["nodes"][-1]["acceptedAllocationGap"] is False
+    assert fixed["salesPlan"]["historyConnection"]["nodes"][-1]["acceptedAllocationGap"] is False
 
 
 async def test_decomposing_again_replaces_draft_children_but_not_submitted_ones(demo, client_for):

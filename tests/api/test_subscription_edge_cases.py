@@ -272,7 +272,7 @@ async def test_operations_on_one_socket_get_only_their_own_events_and_completing
 
 DEEP_ORDER = """subscription($orderId: ID) { orderStatusChanged(orderId: $orderId) { toStatus
   order { id customer { code creditLimit salesperson { code } } department { code }
-          specialApprovalReasons history { nodes { action } } } } }"""
+          specialApprovalReasons history { action } historyConnection { nodes { action } } } } }"""
 
 
 async def test_one_order_document_subscribed_by_partner_and_staff_answers_each_within_its_reach(
@@ -299,10 +299,11 @@ async def test_one_order_document_subscribed_by_partner_and_staff_answers_each_w
     assert stranger["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert {c["toStatus"] for c in seen.values()} == {"IN_REVIEW"}
     customer = {"code": "C0001", "creditLimit": "500000.00", "salesperson": {"code": "S0001"}}
-    history = {"nodes": [{"action": "CREATED"}, {"action": "SUBMITTED"}]}
+    history = [{"action": "CREATED"}, {"action": "SUBMITTED"}]  # the deprecated list and the page
     staff = {"id": order["id"], "customer": customer, "department": {"code": "D001"}}
     staff |= {"specialApprovalReasons": [], "history": history}
-    hidden = dict.fromkeys(("department", "specialApprovalReasons", "history"))
+    staff |= {"historyConnection": {"nodes": history}}
+    hidden = dict.fromkeys(("department", "specialApprovalReasons", "history", "historyConnection"))
     hidden |= {"customer": {"code": "C0001", "creditLimit": None, "salesperson": None}}
     assert {name: c["order"] for name, c in seen.items()} == {
         "partner": staff | hidden,

@@ -114,9 +114,9 @@ export class SalesplanClient {
         after,
       });
       for (const order of page.salesOrders.nodes) {
-        for (const shipment of order.shipments.nodes) {
+        for (const shipment of order.shipmentsConnection.nodes) {
           if (shipment.isLate) {
-            const seen = shipment.trackingEvents.nodes[0];
+            const seen = shipment.trackingEventsConnection.nodes[0];
             late.push(`${order.number}/${shipment.number}: ${shipment.daysLate} days, ${seen?.location ?? "not seen yet"}`);
           }
         }
