@@ -22,6 +22,8 @@ from api.context import Context
 from api.cors import cors_middleware
 from api.graphiql import GraphiQLAssets, graphiql_page
 from api.idempotency import IdempotencyMiddleware
+from api.limits.settings import Limits, LimitSettings
+from api.limits.transport import BoundedView, RequestBounds
 from api.live.brokers import broker_for
 from api.live.hub import EventHub
 from api.live.transport import TransportHandler
@@ -37,7 +39,7 @@ from domain.services.pipeline import UseCases
 from domain.store.db import create_engine
 
 
-class GraphQLView(GraphQL):
+class GraphQLView(BoundedView, GraphQL):
     """Strawberry's ASGI view with our context, authentication, a faster JSON encoder and our
     websocket handler (api.live.transport)."""
 
@@ -112,7 +114,11 @@ class GraphQLView(GraphQL):
         return orjson.dumps(data).decode()
 
 
-def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None,
+    engine: AsyncEngine | None = None,
+    limit_settings: LimitSettings | None = None,
+) -> Starlette:
     """The app; tests hand in their own engine and settings."""
     settings = settings or get_settings()
     settings.check_production()
@@ -133,6 +139,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     watch_pool(engine)
     tracing = setup_tracing(engine, schema)  # None unless OTEL_EXPORTER_OTLP_ENDPOINT is set
     hub = EventHub(engine, broker_for(settings.event_broker_url))
+    # Request bounds, cost limits and rate buckets (shared through Redis when there is one).
+    limits = Limits(limit_settings or LimitSettings(), settings.event_broker_url)
     viewer_watch = ViewerWatch(engine, hub)
     # Long work (forecast baselines, MRP runs) goes to background jobs, never this event loop.
     jobs = create_job_queue(settings.database_url)
@@ -150,12 +158,14 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             await jobs.stop()
             await viewer_watch.stop()
             await hub.stop()
+            await limits.close()
             if tracing is not None:
                 tracing.flush()
             if owns_engine:
                 await engine.dispose()
 
     view = GraphQLView(engine, settings, hub, viewer_watch, use_cases)
+    view.limits = limits
     app = Starlette(
         routes=[
             Route("/healthz", healthz),
@@ -163,7 +173,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             Route("/metrics", metrics_endpoint(settings.metrics_token)),
             Route(
                 "/graphql",
-                PersistedQueries(IdempotencyMiddleware(view, engine, settings)),
+                RequestBounds(
+                    PersistedQueries(IdempotencyMiddleware(view, engine, settings)), limits
+                ),
                 methods=["GET", "POST"],
             ),
             WebSocketRoute("/graphql", view),
@@ -177,5 +189,6 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.hub = hub
     app.state.viewer_watch = viewer_watch
     app.state.use_cases = use_cases
+    app.state.limits = limits
     app.state.jobs = jobs
     return app

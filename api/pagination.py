@@ -18,6 +18,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from api.ids import BadId, bounded_key, decode_cursor, encode_cursor
+from api.limits.returned import count_returned
 
 T = TypeVar("T")
 
@@ -225,6 +226,7 @@ def connection_of(
     if not page.forward:
         rows.reverse()
     edges = [Edge(node=make_node(r), cursor_from=partial(order.cursor_of, r)) for r in rows]
+    count_returned(len(edges))  # the operation's actualNodes
     return Connection(
         edges=edges,
         page_info=PageInfo(

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from strawberry.types import Info
 
 from api.ids import BadId, from_global_id, pk_of
+from api.limits.returned import count_returned
 from api.loaders.execution import execution_report
 from api.loaders.reports import plan_vs_actual
 from api.mrp_queries import MrpQueries
@@ -215,6 +216,7 @@ class Query(ForecastQueries, MrpQueries):
     ) -> list[Node | None]:
         if len(ids) > MAX_NODES:
             raise GraphQLError(f"at most {MAX_NODES} ids per call")
+        count_returned(len(ids))  # the operation's actualNodes
         return [await load_node(info, i) for i in ids]
 
     @strawberry.field(description="The authenticated user.")
@@ -269,9 +271,13 @@ class Query(ForecastQueries, MrpQueries):
         return None if pk is None else await info.context.loaders.plans.plan.load(pk)
 
     @strawberry.field(
-        description="The approval chain of every document type (configured or default)."
+        description="The approval chain of every document type (configured or default); "
+        "empty for partners, whose portal shows their own orders and nothing of how the "
+        "company decides."
     )
     async def approval_policies(self, info: Info) -> list[ApprovalPolicy]:
+        if not info.context.viewer.is_internal:
+            return []
         return await approval_policies(info.context.engine)
 
     @strawberry.field(description="Every plan you may read, at all levels. " + PLANS_DESCRIPTION)
@@ -313,7 +319,9 @@ class Query(ForecastQueries, MrpQueries):
         return await orders_page(info, None, where, sort_by, first, after, last, before)
 
     @strawberry.field(
-        description="Customers you may see (a partner: only its own). " + CUSTOMERS_DESCRIPTION
+        description="Customers you may see: every one for company-wide roles; those looked "
+        "after in a manager's department or by a salesperson, plus the customers of the orders "
+        "they may read; a partner only its own. " + CUSTOMERS_DESCRIPTION
     )
     async def customers(
         self,

@@ -5,12 +5,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 
 from api.auth import RequireAuthentication
 from api.context import OperationReads
-from api.limits import OperationLimits
+from api.limits.errors import answer_errors
+from api.limits.operation import OperationLimits
 from api.mutations.accounts.sign_in import SignInMutations
 from api.mutations.accounts.users import UserMutations
 from api.mutations.approvals.policies import ApprovalPolicyMutations
@@ -76,28 +76,13 @@ class Mutation(
     """Every business action, named noun first (salesPlanCreate, salesPlanSubmit, ...)."""
 
 
-UNEXPECTED = "Unexpected error."
-
-
-def is_unexpected(error: GraphQLError) -> bool:
-    """Raised while resolving a field by something other than a deliberate GraphQLError (input
-    coercion errors carry no path and keep their message)."""
-    return (
-        error.path is not None
-        and error.original_error is not None
-        and not isinstance(error.original_error, GraphQLError)
-    )
-
-
 class Schema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None) -> None:
-        """Log every error in full, then answer an unexpected one (a bug, the database) with a
-        plain message: never a driver message or SQL. Done here rather than by an extension,
-        which would cost every subscriber something on every event."""
-        super().process_errors(errors, execution_context)
-        for error in errors:
-            if is_unexpected(error):
-                error.message = UNEXPECTED
+        """Give every error a code; answer an unexpected one (a bug, the database) with
+        "Internal error." and an error id, its stack trace logged once (api.limits.errors).
+        Done here rather than by an extension, which would cost every subscriber something on
+        every event."""
+        answer_errors(errors, getattr(execution_context, "operation_name", None))
 
 
 schema = Schema(

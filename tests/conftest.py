@@ -18,6 +18,7 @@ from sqlalchemy import delete, event, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.app import create_app
+from api.limits.settings import LimitSettings
 from api.live.hub import BACKGROUND
 from domain.config import Settings
 from domain.store.db import create_engine
@@ -163,12 +164,18 @@ class Server:
     ws_url: str
     hub: object  # api.live.hub.EventHub of the app
     viewer_watch: object  # api.live.viewers.ViewerWatch of the app
+    limits: object  # api.limits.settings.Limits of the app (tests of the limits adjust it)
 
 
 @pytest.fixture(scope="session")
 async def server(engine, settings) -> AsyncIterator[Server]:
     """The real app behind uvicorn on a free port, in this event loop."""
-    app = create_app(settings, engine)
+    # Every test shares the demo users' rate buckets: budgets no test run can use up (the
+    # rate-limit tests set their own, see tests/api/test_rate_limits.py).
+    limit_settings = LimitSettings(
+        _env_file=None, rate_limit_capacity=1e12, rate_limit_restore_rate=1e12
+    )
+    app = create_app(settings, engine, limit_settings)
     port = free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio"
@@ -182,6 +189,7 @@ async def server(engine, settings) -> AsyncIterator[Server]:
         f"ws://127.0.0.1:{port}/graphql",
         app.state.hub,
         app.state.viewer_watch,
+        app.state.limits,
     )
     uv.should_exit = True
     await task

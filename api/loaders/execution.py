@@ -9,6 +9,8 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from api.ids import encode_cursor, pk_of
+from api.limits.codes import FORBIDDEN
+from api.limits.returned import count_returned
 from api.pagination import Connection, Edge, PageInfo, PageRequest
 from api.types.execution import (
     REPORT_PAGES,
@@ -71,7 +73,10 @@ async def execution_report(
     """Load the lines in scope (three statements), compute each line's figures, sum per group."""
     actor = info.context.viewer
     if group_by in STAFF_GROUPINGS and not actor.is_internal:
-        raise GraphQLError("Partners may group by ORDER_LINE, ORDER, CUSTOMER or PERIOD.")
+        raise GraphQLError(
+            "Partners may group by ORDER_LINE, ORDER, CUSTOMER or PERIOD.",
+            extensions={"code": FORBIDDEN},
+        )
     page = PageRequest.of(REPORT_PAGES, first, after, None, None)
     day = as_of or utcnow().date()
     facts = await line_facts(info.context.db.rows, report_conditions(actor, where))
@@ -99,6 +104,7 @@ async def execution_report(
         for key, figures in shown
     ]
     count = len(groups)
+    count_returned(len(edges))
 
     async def total_count() -> int:
         return count

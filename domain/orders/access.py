@@ -32,6 +32,37 @@ def may_read_order(actor: Actor, owner: OrderOwner) -> bool:
     return actor.has(Role.SALESPERSON) and actor.salesperson_id == owner.salesperson_id
 
 
+@dataclass(frozen=True)
+class CustomerOwner:
+    """Who looks after a customer: its account's salesperson and that salesperson's department
+    (None when the account names no salesperson)."""
+
+    customer_id: int
+    salesperson_id: int | None
+    department_id: int | None
+
+
+def may_read_customer(actor: Actor, owner: CustomerOwner) -> bool:
+    """Company-wide readers see every customer; a manager those looked after in the department;
+    a salesperson those they look after; a partner its own. (Staff also see the customers of the
+    orders they may read: domain.store.orders.scoping.customers_visible_to.)"""
+    if not actor.is_internal:
+        return actor.customer_id is not None and actor.customer_id == owner.customer_id
+    if actor.reads_all_plans:
+        return True
+    if (
+        actor.has(Role.MANAGER)
+        and owner.department_id is not None
+        and actor.department_id == owner.department_id
+    ):
+        return True
+    return (
+        actor.has(Role.SALESPERSON)
+        and owner.salesperson_id is not None
+        and actor.salesperson_id == owner.salesperson_id
+    )
+
+
 def may_author_order(actor: Actor, owner: OrderOwner) -> bool:
     """Write a DRAFT, submit it, cancel it before confirmation: planners for any order; a
     manager for the department's; a salesperson for their own."""

@@ -11,6 +11,8 @@ from tests.api.orders_helpers import (
 )
 from tests.conftest import clear
 
+# Explicit small pages inside big ones, as clients should: with every nested list at its default
+# page the estimate is over 1,000,000 nodes (api.limits.cost).
 NESTED = f"""
 {{ salesOrders(first: 100) {{ totalCount nodes {{
     id number status totalAmount totalQuantity
@@ -25,7 +27,7 @@ NESTED = f"""
     }} }}
     shipmentsConnection {{ nodes {{ number daysLate isLate promisedDate
         lines {{ product {{ code }} orderLine {{ id }} daysLate }}
-        trackingEventsConnection {{ nodes {{ location }} }} }} }}
+        trackingEventsConnection(first: 10) {{ nodes {{ location }} }} }} }}
     returnsConnection {{ nodes {{ number lines {{ product {{ code }} orderLine {{ id }} }} order {{ id }} }} }}
 }} }} }}
 """

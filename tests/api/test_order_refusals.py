@@ -92,5 +92,5 @@ async def test_an_unexpected_failure_is_answered_without_its_details(
     response = await vp.post('{ node(id: "U2FsZXNPcmRlcjox") { id } }')
     body = response.json()
     assert body["data"] == {"node": None}
-    assert [(e["message"], e["path"]) for e in body["errors"]] == [("Unexpected error.", ["node"])]
+    assert [(e["message"], e["path"]) for e in body["errors"]] == [("Internal error.", ["node"])]
     assert "SELECT" not in response.text and "asyncpg" not in response.text

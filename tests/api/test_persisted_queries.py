@@ -78,14 +78,15 @@ async def test_a_mutation_by_get_is_refused_and_changes_nothing(demo, server, ht
     )
     response = await http.get(server.url, params={"query": mutation}, headers=auth(planner))
     assert response.status_code == 400
-    assert response.text == "mutations are not allowed when using GET"
+    assert response.json()["errors"][0]["message"] == "mutations are not allowed when using GET"
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
     status = await planner.execute("query($id: ID!) { salesPlan(id: $id) { status } }", {"id": pid})
     assert status["salesPlan"]["status"] == "DRAFT"
     # The same mutation by APQ over GET is refused as well.
     params = {"query": mutation, "extensions": json.dumps(apq(mutation))}
     by_hash = await http.get(server.url, params=params, headers=auth(planner))
     assert by_hash.status_code == 400
-    assert by_hash.text == "mutations are not allowed when using GET"
+    assert by_hash.json()["errors"][0]["message"] == "mutations are not allowed when using GET"
 
 
 def test_the_store_keeps_the_most_recently_used_documents():

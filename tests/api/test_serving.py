@@ -63,7 +63,12 @@ async def test_mutations_are_not_accepted_over_get(demo_readonly, server, http):
         headers={"Accept": "application/json"},
     )
     assert response.status_code == 400
-    assert response.text == "mutations are not allowed when using GET"
+    assert response.json()["errors"] == [
+        {
+            "message": "mutations are not allowed when using GET",
+            "extensions": {"code": "BAD_REQUEST"},
+        }
+    ]
 
 
 async def test_healthz_answers_while_the_process_lives(server, http):

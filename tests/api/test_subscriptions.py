@@ -139,7 +139,7 @@ async def test_an_event_whose_resolution_fails_unexpectedly_says_so_without_deta
     payload = message["payload"]
     assert payload["data"]["approvalTaskAssigned"]["document"] is None
     assert [(e["message"], e["path"]) for e in payload["errors"]] == [
-        ("Unexpected error.", ["approvalTaskAssigned", "document"])
+        ("Internal error.", ["approvalTaskAssigned", "document"])
     ]
 
 

@@ -145,11 +145,13 @@ QUERIES: dict[str, tuple[Answer, ...]] = {
     "companies":                 (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   SCOPED,    SCOPED, ALLOWED),
     "products":                  (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED, ALLOWED),
     "salesPlan":                 (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, ALLOWED),
-    "approvalPolicies":          (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED, ALLOWED),
+    # Partners read no approval policies (issue 10): an empty list.
+    "approvalPolicies":          (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   SCOPED,    SCOPED, ALLOWED),
     "salesPlans":                (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   SCOPED,    SCOPED,    SCOPED,    SCOPED, ALLOWED),
     "salesOrder":                (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   NOT_FOUND, NOT_FOUND, ALLOWED, ALLOWED),
     "salesOrders":               (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   SCOPED,    SCOPED,    SCOPED,    SCOPED, ALLOWED),
-    "customers":                 (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   SCOPED,    SCOPED, ALLOWED),
+    # A manager sees the department's customers, a salesperson their own (issue 10).
+    "customers":                 (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   SCOPED,    SCOPED,    SCOPED,    SCOPED, ALLOWED),
     "priceFloors":               (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   SCOPED,    SCOPED, ALLOWED),
     "stockIns":                  (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   SCOPED,    SCOPED, ALLOWED),
     "stockBalances":             (ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   ALLOWED,   SCOPED,    SCOPED, ALLOWED),

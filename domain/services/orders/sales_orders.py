@@ -20,8 +20,10 @@ from domain.approvals import chains
 from domain.approvals.chains import DocumentFacts, DocumentType, Step
 from domain.errors import ErrorCode, refuse, refuse_if_any
 from domain.orders.access import (
+    CustomerOwner,
     OrderOwner,
     may_author_order,
+    may_read_customer,
     may_review_contract,
     may_run_operations,
 )
@@ -133,6 +135,16 @@ async def checked_lines(
     return specs
 
 
+async def customer_owner(
+    session: AsyncSession, customer_id: int, account: CustomerAccount | None
+) -> CustomerOwner:
+    """Who looks after the customer (see domain.orders.access.may_read_customer)."""
+    if account is None or account.salesperson_id is None:
+        return CustomerOwner(customer_id, None, None)
+    person = await session.get(Salesperson, account.salesperson_id)
+    return CustomerOwner(customer_id, person.id, person.department_id if person else None)
+
+
 async def _salesperson_for(
     session: AsyncSession, actor: Actor, cmd: SalesOrderCreate, account: CustomerAccount | None
 ) -> Salesperson:
@@ -164,6 +176,9 @@ async def create_order(cmd: SalesOrderCreate, actor: Actor, uow: UnitOfWork) -> 
     if customer is None or not actor.is_internal:
         raise refuse(ErrorCode.NOT_FOUND, "no such customer", "input", "customerId")
     account = await s.get(CustomerAccount, customer.id)
+    if not may_read_customer(actor, await customer_owner(s, customer.id, account)):
+        # Not-yours answers like not-found: nobody learns of customers outside their reach.
+        raise refuse(ErrorCode.NOT_FOUND, "no such customer", "input", "customerId")
     person = await _salesperson_for(s, actor, cmd, account)
     department = await s.get(Department, person.department_id)
     owner = OrderOwner(department.company_id, customer.id, department.id, person.id)

@@ -5,7 +5,7 @@ from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.access import Actor, Role
-from domain.store.tables import Customer, SalesOrder
+from domain.store.tables import Customer, CustomerAccount, SalesOrder, Salesperson
 
 
 def orders_visible_to(actor: Actor) -> ColumnElement[bool]:
@@ -33,12 +33,28 @@ def visible_order_ids(actor: Actor):
 
 
 def customers_visible_to(actor: Actor) -> ColumnElement[bool]:
-    """Staff see every customer; a partner only its own."""
-    if actor.is_internal:
+    """Mirror of domain.orders.access.may_read_customer for a query on customer, plus the
+    customers of the orders the actor may read (an order shows its customer)."""
+    if not actor.is_internal:
+        if actor.customer_id is None:
+            return false()
+        return Customer.id == actor.customer_id
+    if actor.reads_all_plans:
         return true()
-    if actor.customer_id is None:
-        return false()
-    return Customer.id == actor.customer_id
+    looked_after = []
+    if actor.has(Role.MANAGER) and actor.department_id is not None:
+        looked_after.append(Salesperson.department_id == actor.department_id)
+    if actor.has(Role.SALESPERSON) and actor.salesperson_id is not None:
+        looked_after.append(CustomerAccount.salesperson_id == actor.salesperson_id)
+    reach = [Customer.id.in_(select(SalesOrder.customer_id).where(orders_visible_to(actor)))]
+    if looked_after:
+        accounts = (
+            select(CustomerAccount.customer_id)
+            .join(Salesperson, Salesperson.id == CustomerAccount.salesperson_id)
+            .where(or_(*looked_after))
+        )
+        reach.append(Customer.id.in_(accounts))
+    return or_(*reach)
 
 
 def internal_only(actor: Actor) -> ColumnElement[bool]:

@@ -1,0 +1,1 @@
+"""Limits of the open-internet face: request bounds, document bounds, cost, rate, error codes."""
