@@ -150,7 +150,13 @@ RUN = """query($id: ID!, $raw: [ID!]) { mrpRun(id: $id) {
   purchaseSuggestions { nodes { value itemCount belowMinimumOrder supplier { code }
     items(first: 5) { nodes { quantity value item { code } } } } }
   exceptions(first: 5) { totalCount nodes { kind quantity bucketStart item { code } } }
+  short: items(where: {exception: SHORTAGE}, first: 100) { totalCount nodes { shortage exceptionKinds } }
+  late: exceptions(where: {kind: RELEASE_PAST}, first: 3) { totalCount nodes { kind
+    plannedOrder { releaseInPast } } }
+  firstTwo: plannedOrders(first: 2) { nodes { number } pageInfo { endCursor hasNextPage } }
 } }"""
+PAGE = """query($id: ID!, $after: String) { mrpRun(id: $id) {
+  plannedOrders(first: 2, after: $after) { nodes { number } pageInfo { hasPreviousPage } } } }"""
 
 
 async def test_a_run_is_followed_live_and_its_results_trace_a_purchase_to_plan_versions(
@@ -231,6 +237,23 @@ async def test_a_run_is_followed_live_and_its_results_trace_a_purchase_to_plan_v
     assert {s["supplier"]["code"] for s in suppliers if s["supplier"]} >= {"SUP-STEEL"}
     steel = next(s for s in suppliers if s["supplier"] and s["supplier"]["code"] == "SUP-STEEL")
     assert steel["itemCount"] == len(steel["items"]["nodes"]) and steel["value"] != "0.00"
+
+    short = result["short"]
+    assert short["totalCount"] > 0
+    assert all(n["shortage"] and "SHORTAGE" in n["exceptionKinds"] for n in short["nodes"])
+    late = result["late"]
+    assert all(
+        n["kind"] == "RELEASE_PAST" and n["plannedOrder"]["releaseInPast"] for n in late["nodes"]
+    )
+    assert result["exceptions"]["totalCount"] >= short["totalCount"] + late["totalCount"]
+    first_two = result["firstTwo"]
+    assert [n["number"] for n in first_two["nodes"]] == [0, 1]
+    assert first_two["pageInfo"]["hasNextPage"]
+    following = (
+        await planner.execute(PAGE, {"id": run["id"], "after": first_two["pageInfo"]["endCursor"]})
+    )["mrpRun"]["plannedOrders"]
+    assert [n["number"] for n in following["nodes"]] == [2, 3]
+    assert following["pageInfo"]["hasPreviousPage"]
 
     for login in ("sales", "manager", "partner"):
         other = await client_for(login)

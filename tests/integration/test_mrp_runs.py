@@ -25,6 +25,7 @@ from domain.services.mrp.runs import MrpRunRetry, MrpRunStart
 from domain.services.pipeline import UseCases
 from domain.services.plans.approval import SalesPlanRevise, SalesPlanSubmit
 from domain.services.plans.sales_plans import SalesPlanUpdateLines
+from domain.store.mrp.compare import compare_runs
 from domain.store.mrp.reading import trace
 from domain.store.tables import Event, SalesPlan, SalesPlanLine
 from domain.store.tables.forecasts import ForecastLine, ForecastLineSource
@@ -242,6 +243,14 @@ async def test_a_what_if_run_uses_a_submitted_revision_and_changes_nothing_else(
         await services.scalar("SELECT status FROM sales_plan WHERE id = :p", p=revision.id)
         == "SUBMITTED"
     )
+    async with services.engine.connect() as conn:
+        base_row = (await conn.execute(select(MrpRun).where(MrpRun.id == base.id))).one()
+        what_if_row = (await conn.execute(select(MrpRun).where(MrpRun.id == what_if.id))).one()
+        comparison = await compare_runs(conn, base_row, what_if_row)
+    changed_items = {c.item_id for c in comparison.changes}
+    assert comparison.count("ADDED") + comparison.count("CHANGED") > 0
+    finished = await services.scalar("SELECT id FROM item WHERE product_id = :p", p=product)
+    assert finished in changed_items  # the revised product is planned differently
     gross = await services.scalar(
         "SELECT sum(purchase_value) FROM mrp_run_item WHERE run_id = :r", r=what_if.id
     )
