@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test check fmt schema lock bench mrp-property clean
+.PHONY: run test check fmt schema lock bench mrp-property fuzz clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ bench: $(STAMP)
 MRP_PROPERTY_EXAMPLES ?= 5000
 mrp-property: $(STAMP)
 	MRP_PROPERTY_EXAMPLES=$(MRP_PROPERTY_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit/mrp/test_engine_matches_reference.py
+
+# Generated operations for every role and the partner isolation property, far longer than the
+# run in `make test` (5 batches); prints operations, 5xx, uncoded errors and violations per role.
+FUZZ_EXAMPLES ?= 60
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/fuzz
 
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-*
