@@ -27,11 +27,8 @@ log = logging.getLogger(__name__)
 class LocalJobQueue:
     """Runs deferred jobs in a local worker process, in the order deferred."""
 
-    def __init__(self, database_url: str, *, start_worker_now: bool = True) -> None:
+    def __init__(self, database_url: str) -> None:
         self.database_url = database_url
-        # Start the worker process (and its warm-up: statsforecast's imports) with the server,
-        # so the first job does not wait for it; tests that start many queues skip that.
-        self._start_worker_now = start_worker_now
         self._engine: AsyncEngine | None = None
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._running: set[asyncio.Task] = set()
@@ -42,8 +39,6 @@ class LocalJobQueue:
         self._engine = engine
         load_task_modules()
         self._pool = _new_pool()
-        if self._start_worker_now:
-            self._pool.submit(_nothing)
         for spec in _specs_by_table():
             for document_id, worker in await documents_in(engine, spec, JobState.RUNNING):
                 if not _alive_here(worker):
@@ -101,10 +96,6 @@ def _new_pool() -> concurrent.futures.ProcessPoolExecutor:
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_worker_started,
     )
-
-
-def _nothing() -> None:
-    """A task that makes the pool start its worker process."""
 
 
 def _worker_started() -> None:

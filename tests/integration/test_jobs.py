@@ -66,7 +66,7 @@ async def wait_until_settled(engine: AsyncEngine, probe_id: int, seconds: float 
 
 @pytest.fixture
 async def local_queue(probes, settings):
-    queue = LocalJobQueue(settings.database_url, start_worker_now=False)
+    queue = LocalJobQueue(settings.database_url)
     await queue.start(probes)
     yield queue
     await queue.stop()
@@ -137,7 +137,7 @@ async def test_at_start_a_stopped_workers_running_job_fails_and_a_queued_one_run
     left_running = await add_probe(probes, job_state="RUNNING", job_worker=dead_worker)
     still_running = await add_probe(probes, job_state="RUNNING", job_worker=this_worker())
     left_queued = await add_probe(probes)
-    queue = LocalJobQueue(settings.database_url, start_worker_now=False)
+    queue = LocalJobQueue(settings.database_url)
     await queue.start(probes)
     try:
         await queue.join()
