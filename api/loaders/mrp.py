@@ -19,7 +19,6 @@ from api.types.mrp_master import BomLine, Item, Supplier, SupplierPrice
 from api.types.mrp_runs import (
     ORDER_KEY_SHIFT,
     MrpException,
-    MrpForecastLine,
     MrpItemResult,
     MrpPlannedOrder,
     MrpPurchaseSuggestion,
@@ -36,7 +35,6 @@ from domain.mrp.master import Procurement
 from domain.store.mrp.reading import orders_of, rows_holding_orders, run_boundaries, trace
 from domain.store.mrp.results import EXCEPTION, unpack
 from domain.store.mrp.runs import STATUS_OF_JOB
-from domain.store.tables.forecasts import Forecast, ForecastLine, ForecastLineSource
 from domain.store.tables.jobs import JobState
 from domain.store.tables.mrp import BomLine as BomLineRow
 from domain.store.tables.mrp import Item as ItemRow
@@ -228,22 +226,6 @@ class MrpLoaders:
         self.planned_order_by_key = DataLoader(
             load_fn=self._orders_by_key, max_batch_size=MAX_BATCH
         )
-        visible_forecasts = (
-            select(Forecast.id).where(Forecast.company_id == actor.company_id)
-            if readers
-            else select(Forecast.id).where(false())
-        )
-        self.forecast_line = by_id_loader(
-            db,
-            lambda: select(
-                ForecastLine.id, ForecastLine.product_id, ForecastLine.period, ForecastLine.quantity
-            ).where(ForecastLine.forecast_id.in_(visible_forecasts)),
-            ForecastLine.__table__.c.id,
-            lambda row: MrpForecastLine(
-                pk=row.id, product_pk=row.product_id, period=row.period, quantity=row.quantity
-            ),
-        )
-        self.forecast_sources = DataLoader(load_fn=self._forecast_sources, max_batch_size=MAX_BATCH)
         self.purchase_items = _PurchaseItems(db)
 
     def run_items(self, frame: RunFrame) -> ChildPages:
@@ -288,18 +270,6 @@ class MrpLoaders:
                 continue
             results.append(await trace(_Statements(self._db), run_id, number))
         return results
-
-    async def _forecast_sources(self, line_ids: list[int]) -> list[list[int]]:
-        rows = await self._db.rows(
-            select(ForecastLineSource.line_id, ForecastLineSource.plan_id)
-            .where(ForecastLineSource.line_id.in_(set(line_ids)))
-            .distinct()
-            .order_by(ForecastLineSource.line_id, ForecastLineSource.plan_id)
-        )
-        plans: dict[int, list[int]] = defaultdict(list)
-        for line_id, plan_id in rows:
-            plans[line_id].append(plan_id)
-        return [plans.get(i, []) for i in line_ids]
 
 
 def run_conditions(key: tuple) -> list:

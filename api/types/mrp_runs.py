@@ -19,7 +19,6 @@ from strawberry.types import Info
 
 from api.ids import to_global_id
 from api.pagination import After, Before, Connection, First, Last, PageLimits, PageRequest
-from api.types.catalogue import Product
 from api.types.enums import described_enum
 from api.types.errors import UserError
 from api.types.mrp_master import BomLine, Item, ProcurementEnum, Supplier
@@ -32,10 +31,13 @@ from domain.store.mrp.results import MATERIAL, bucket_record, unpack
 from domain.store.mrp.supply import receipt_of
 
 if TYPE_CHECKING:
+    from api.types.forecasts import Forecast, ForecastLine
     from api.types.orders import SalesOrderLine
     from api.types.organisation import User
     from api.types.plans import SalesPlan, SalesPlanLine
 
+ForecastType = Annotated["Forecast", strawberry.lazy("api.types.forecasts")]
+ForecastLineType = Annotated["ForecastLine", strawberry.lazy("api.types.forecasts")]
 SalesPlanType = Annotated["SalesPlan", strawberry.lazy("api.types.plans")]
 SalesPlanLineType = Annotated["SalesPlanLine", strawberry.lazy("api.types.plans")]
 SalesOrderLineType = Annotated["SalesOrderLine", strawberry.lazy("api.types.orders")]
@@ -168,45 +170,6 @@ class MrpMaterialRequirement:
         return await info.context.loaders.mrp.bom_line.load(self.line_pk)
 
 
-@strawberry.type(description="A forecast line, as MRP plans for it, with the plans it came from.")
-class MrpForecastLine:
-    pk: strawberry.Private[int]
-    product_pk: strawberry.Private[int]
-    period: date = strawberry.field(description="The month's first day or the ISO week's Monday.")
-    quantity: Decimal = strawberry.field(description="The quantity in force (as adjusted).")
-
-    @strawberry.field(description="Opaque global id of the forecast line.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("ForecastLine", self.pk))
-
-    @strawberry.field(description="The product forecast.")
-    async def product(self, info: Info) -> Product | None:
-        return await info.context.loaders.catalogue.product.load(self.product_pk)
-
-    @strawberry.field(
-        description="The sales plan versions (each a plan and its revision) whose lines the "
-        "forecast line was summed from; plans you may not read are left out."
-    )
-    async def source_plans(self, info: Info) -> list[SalesPlanType]:
-        plan_ids = await info.context.loaders.mrp.forecast_sources.load(self.pk)
-        plans = await info.context.loaders.plans.plan.load_many(plan_ids)
-        return [p for p in plans if p is not None]
-
-
-async def _demand_links(info: Info, kind: DemandKind, ref: int, run_pk: int):
-    """(parent order, sales order line, forecast line, plan line) of a demand."""
-    loaders = info.context.loaders
-    if kind is DemandKind.PARENT_ORDER:
-        return await loaders.mrp.planned_order.load((run_pk, ref)), None, None, None
-    if kind is DemandKind.ORDER:
-        return None, await loaders.orders.line.load(ref), None, None
-    if kind is DemandKind.FORECAST and ref >= 0:
-        return None, None, await loaders.mrp.forecast_line.load(ref), None
-    if kind is DemandKind.FORECAST:
-        return None, None, None, await loaders.plans.line.load(-ref)
-    return None, None, None, None
-
-
 @strawberry.type(description="Part of a planned order's quantity and the demand it covers.")
 class MrpPeg:
     run_pk: strawberry.Private[int]
@@ -231,11 +194,13 @@ class MrpPeg:
             return None
         return await info.context.loaders.orders.line.load(self.ref)
 
-    @strawberry.field(description="FORECAST: the forecast line (and through it the plans).")
-    async def forecast_line(self, info: Info) -> MrpForecastLine | None:
+    @strawberry.field(
+        description="FORECAST: the forecast line; its `sources` name the plan versions behind it."
+    )
+    async def forecast_line(self, info: Info) -> ForecastLineType | None:
         if self.demand_kind is not DemandKind.FORECAST or self.ref < 0:
             return None
-        return await info.context.loaders.mrp.forecast_line.load(self.ref)
+        return await info.context.loaders.forecasts.line.load(self.ref)
 
     @strawberry.field(
         description="FORECAST in a what-if run, for a product and period the forecast has no "
@@ -277,11 +242,13 @@ class MrpTracedDemand:
             return None
         return await info.context.loaders.orders.line.load(self.ref)
 
-    @strawberry.field(description="FORECAST: the forecast line and the plan versions behind it.")
-    async def forecast_line(self, info: Info) -> MrpForecastLine | None:
+    @strawberry.field(
+        description="FORECAST: the forecast line; its `sources` name the plan versions behind it."
+    )
+    async def forecast_line(self, info: Info) -> ForecastLineType | None:
         if self.demand_kind is not DemandKind.FORECAST or self.ref < 0:
             return None
-        return await info.context.loaders.mrp.forecast_line.load(self.ref)
+        return await info.context.loaders.forecasts.line.load(self.ref)
 
     @strawberry.field(description="FORECAST of a what-if revision's plan line (see MrpPeg).")
     async def plan_line(self, info: Info) -> SalesPlanLineType | None:
@@ -670,9 +637,9 @@ class MrpRun(Node):
     def id(self) -> strawberry.ID:
         return strawberry.ID(to_global_id("MrpRun", self.pk))
 
-    @strawberry.field(description="Global id of the approved forecast the run plans from.")
-    def forecast_id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("Forecast", self.forecast_pk))
+    @strawberry.field(description="The approved forecast the run plans from.")
+    async def forecast(self, info: Info) -> ForecastType | None:
+        return await info.context.loaders.forecasts.forecast.load(self.forecast_pk)
 
     @strawberry.field(description="The planner who started it.")
     async def started_by(self, info: Info) -> UserType | None:

@@ -137,6 +137,7 @@ async def test_the_bom_reads_level_by_level_and_partners_see_no_items(demo, clie
 
 RUN = """query($id: ID!, $raw: [ID!]) { mrpRun(id: $id) {
   id status progress stage itemCount plannedOrderCount inputsDigest attempts bucket horizon
+  forecast { id status }
   items(where: {itemIds: $raw}) { nodes { lowLevelCode procurement shortage exceptionKinds
     item { code } buckets { start grossRequirement projectedOnHand netRequirement plannedReceipt
       plannedRelease }
@@ -144,7 +145,7 @@ RUN = """query($id: ID!, $raw: [ID!]) { mrpRun(id: $id) {
       supplier { code }
       pegging { demandKind quantity parentOrder { number kind item { code } } }
       tracedDemand { demandKind quantity path { item { code } }
-        forecastLine { id period quantity product { code } sourcePlans { id revision status version } } } } } }
+        forecastLine { id period quantity product { code } sources { plan { id revision status version } } } } } } }
   production: plannedOrders(where: {kind: PRODUCTION}, first: 3) { totalCount nodes { number kind
     item { code } materialRequirements { quantity component { code } bomLine { quantityPer } } } }
   purchaseSuggestions { nodes { value itemCount belowMinimumOrder supplier { code }
@@ -203,6 +204,7 @@ async def test_a_run_is_followed_live_and_its_results_trace_a_purchase_to_plan_v
     assert (result["status"], result["progress"], result["itemCount"], result["attempts"]) == (
         "SUCCEEDED", 100, 47, 1
     )  # fmt: skip
+    assert result["forecast"] == {"id": forecast_id, "status": "APPROVED"}
     (billet,) = result["items"]["nodes"]
     assert (billet["item"]["code"], billet["lowLevelCode"], billet["procurement"]) == (
         "RM-BILLET", 5, "BUY"
@@ -220,7 +222,7 @@ async def test_a_run_is_followed_live_and_its_results_trace_a_purchase_to_plan_v
         "RM-BILLET", "SF-BLANK", "SF-GEAR", "SF-GEARSET", "SF-GEARTRAIN"
     ]  # fmt: skip
     assert top["forecastLine"]["product"]["code"] in ("P0002", "P0007")
-    plans = top["forecastLine"]["sourcePlans"]
+    plans = [source["plan"] for source in top["forecastLine"]["sources"]]
     assert plans and all(p["status"] == "APPROVED" and p["revision"] == 1 for p in plans)
     # the planned order is a node
     node = await planner.execute(
