@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.jobs import JobFailed, finish, job
+from domain.jobs.registry import JOBS
 from domain.store.types import UtcDateTime
 from domain.store.uow import UnitOfWork
 
@@ -59,3 +60,8 @@ async def probe(engine: AsyncEngine, *, probe_id: int, behaviour: str = "ok") ->
         )
         await finish(uow.session, ProbeDocument, probe_id)
         await uow.commit()
+
+
+# The registration, kept for test_jobs.py: its tests register the probe only while they run, so
+# queues started by later tests (in this process) do not look for its table.
+PROBE = JOBS["tests.probe"]

@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import AsyncIterator
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.jobs import create_job_queue
 from domain.jobs.local import LocalJobQueue
+from domain.jobs.registry import JOBS
 from domain.jobs.state import this_worker
 from domain.store.uow import UnitOfWork
 
@@ -24,21 +26,22 @@ postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="needs TEST_DATABASE_
 
 
 def probe_table() -> sa.Table:
-    # Imported when a test needs it, so the probe job is registered only once its table exists
-    # (a server started earlier in the session looks for every registered job's documents).
     from tests.integration.job_probe import probe_table
 
     return probe_table
 
 
 @pytest.fixture
-async def probes(engine) -> AsyncEngine:
-    from tests.integration.job_probe import probe_metadata
+async def probes(engine) -> AsyncIterator[AsyncEngine]:
+    """The probe's table, and the probe job registered for this test only."""
+    from tests.integration.job_probe import PROBE, probe_metadata
 
     async with engine.begin() as conn:
         await conn.run_sync(probe_metadata.create_all)
         await conn.execute(sa.delete(probe_table()))
-    return engine
+    JOBS[PROBE.name] = PROBE
+    yield engine
+    JOBS.pop(PROBE.name, None)
 
 
 async def add_probe(engine: AsyncEngine, **values) -> int:
