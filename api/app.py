@@ -22,6 +22,7 @@ from api.context import Context
 from api.cors import cors_middleware
 from api.graphiql import GraphiQLAssets, graphiql_page
 from api.idempotency import IdempotencyMiddleware
+from api.identities import IdentityCache
 from api.limits.settings import Limits, LimitSettings
 from api.limits.transport import BoundedView, RequestBounds
 from api.live.brokers import broker_for
@@ -52,6 +53,7 @@ class GraphQLView(BoundedView, GraphQL):
         hub: EventHub,
         viewer_watch: ViewerWatch,
         use_cases: UseCases,
+        identities: IdentityCache | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -72,6 +74,7 @@ class GraphQLView(BoundedView, GraphQL):
         self.hub = hub
         self.viewer_watch = viewer_watch
         self.use_cases = use_cases
+        self.identities = identities
 
     async def get_context(self, request, response) -> Context:
         context = Context(
@@ -86,7 +89,9 @@ class GraphQLView(BoundedView, GraphQL):
             return context  # authenticated in on_ws_connect, from connection_init
         context.response = response
         try:
-            identity = await identify(self.engine, self.settings, bearer_token(request.headers))
+            identity = await identify(
+                self.engine, self.settings, bearer_token(request.headers), self.identities
+            )
         except AuthenticationFailed as e:
             context.auth_error = str(e)
         else:
@@ -100,7 +105,7 @@ class GraphQLView(BoundedView, GraphQL):
             {"authorization": str(params.get("Authorization") or params.get("authorization") or "")}
         )
         try:
-            identity = await identify(self.engine, self.settings, token)
+            identity = await identify(self.engine, self.settings, token, self.identities)
         except AuthenticationFailed as e:
             raise ConnectionRejectionError({"message": str(e)}) from e
         context.actor, context.session_id = identity.actor, identity.session_id
@@ -144,12 +149,21 @@ def create_app(
     viewer_watch = ViewerWatch(engine, hub)
     # Long work (forecast baselines, MRP runs) goes to background jobs, never this event loop.
     jobs = create_job_queue(settings.database_url)
+    # Actors of recent tokens (api.identities): most requests authenticate without SQL.
+    identities = IdentityCache()
+
+    def committed(events) -> None:
+        # Before the response of the change is sent: this process forgets changed access at once.
+        identities.committed(events)
+        hub.committed()
+
     # Every business action runs here; a commit with events wakes this process's hub at once.
-    use_cases = UseCases(engine, on_commit=hub.committed, jobs=jobs)
+    use_cases = UseCases(engine, on_commit=committed, jobs=jobs)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette):
         await hub.start()
+        await identities.start(hub)
         await viewer_watch.start()
         await jobs.start(engine)
         try:
@@ -157,6 +171,7 @@ def create_app(
         finally:
             await jobs.stop()
             await viewer_watch.stop()
+            await identities.stop()
             await hub.stop()
             await limits.close()
             if tracing is not None:
@@ -164,7 +179,7 @@ def create_app(
             if owns_engine:
                 await engine.dispose()
 
-    view = GraphQLView(engine, settings, hub, viewer_watch, use_cases)
+    view = GraphQLView(engine, settings, hub, viewer_watch, use_cases, identities)
     view.limits = limits
     app = Starlette(
         routes=[
@@ -174,7 +189,8 @@ def create_app(
             Route(
                 "/graphql",
                 RequestBounds(
-                    PersistedQueries(IdempotencyMiddleware(view, engine, settings)), limits
+                    PersistedQueries(IdempotencyMiddleware(view, engine, settings, identities)),
+                    limits,
                 ),
                 methods=["GET", "POST"],
             ),
@@ -189,6 +205,7 @@ def create_app(
     app.state.hub = hub
     app.state.viewer_watch = viewer_watch
     app.state.use_cases = use_cases
+    app.state.identities = identities
     app.state.limits = limits
     app.state.jobs = jobs
     return app

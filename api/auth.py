@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
+from api.identities import IdentityCache
 from api.oidc import ExternalTokenRefused, issued_by_provider, verify_external_token
 from domain.access import Actor
 from domain.config import Settings
@@ -54,7 +55,15 @@ def bearer_token(headers: Mapping[str, str]) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def identify(engine: AsyncEngine, settings: Settings, token: str | None) -> Identity:
+async def identify(
+    engine: AsyncEngine,
+    settings: Settings,
+    token: str | None,
+    identities: IdentityCache | None = None,
+) -> Identity:
+    """Who the token stands for. The token's signature and expiry are checked every time; the
+    user and their sign-in session come from `identities` when it knows them (api.identities),
+    otherwise from the database."""
     if token is None:
         raise AuthenticationFailed("Authentication required: send 'Authorization: Bearer <token>'.")
     if issued_by_provider(token, settings):
@@ -62,26 +71,38 @@ async def identify(engine: AsyncEngine, settings: Settings, token: str | None) -
             external = await verify_external_token(token, settings)
         except ExternalTokenRefused as e:
             raise AuthenticationFailed(INVALID) from e
-        async with create_sessionmaker(engine)() as session:
-            user_id = await session.scalar(
-                select(AppUser.id).where(AppUser.login == external.login)
-            )
-            actor = None if user_id is None else await load_actor(session, user_id)
+        key = ("login", external.login)
+        actor = identities.get(key) if identities is not None else None
         if actor is None:
-            raise AuthenticationFailed(INVALID)
+            generation = identities.generation if identities is not None else 0
+            async with create_sessionmaker(engine)() as session:
+                user_id = await session.scalar(
+                    select(AppUser.id).where(AppUser.login == external.login)
+                )
+                actor = None if user_id is None else await load_actor(session, user_id)
+            if actor is None:
+                raise AuthenticationFailed(INVALID)
+            if identities is not None:
+                identities.put(key, actor, generation)
         return Identity(actor, external.expires_at)
     try:
         claims = read_claims(token, settings.secret_key)
     except InvalidToken as e:
         raise AuthenticationFailed(INVALID) from e
-    async with create_sessionmaker(engine)() as session:
-        if claims.session_id is not None and await ended_sessions(
-            session, [claims.session_id], utcnow()
-        ):
-            raise AuthenticationFailed(INVALID)
-        actor = await load_actor(session, claims.user_id)
+    key = (claims.user_id, claims.session_id)
+    actor = identities.get(key) if identities is not None else None
     if actor is None:
-        raise AuthenticationFailed(INVALID)
+        generation = identities.generation if identities is not None else 0
+        async with create_sessionmaker(engine)() as session:
+            if claims.session_id is not None and await ended_sessions(
+                session, [claims.session_id], utcnow()
+            ):
+                raise AuthenticationFailed(INVALID)
+            actor = await load_actor(session, claims.user_id)
+        if actor is None:
+            raise AuthenticationFailed(INVALID)
+        if identities is not None:
+            identities.put(key, actor, generation)
     return Identity(actor, claims.expires_at, claims.session_id)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import AuthenticationFailed, bearer_token, identify
+from api.identities import IdentityCache
 from domain.config import Settings
 from domain.store.db import writer
 from domain.store.tables import IdempotentRequest
@@ -35,10 +36,17 @@ def error_body(message: str, code: str) -> bytes:
 
 
 class IdempotencyMiddleware:
-    def __init__(self, app: ASGIApp, engine: AsyncEngine, settings: Settings) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        engine: AsyncEngine,
+        settings: Settings,
+        identities: IdentityCache | None = None,
+    ) -> None:
         self.app = app
         self.engine = writer(engine)
         self.settings = settings
+        self.identities = identities
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers") or [])
@@ -76,7 +84,8 @@ class IdempotencyMiddleware:
         if token is None:
             return None
         try:
-            return (await identify(self.engine, self.settings, token)).actor.user_id
+            identity = await identify(self.engine, self.settings, token, self.identities)
+            return identity.actor.user_id
         except AuthenticationFailed:
             return None
 

@@ -9,6 +9,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from api.auth import RequireAuthentication
 from api.context import OperationReads
+from api.document_cache import CachedDocuments
 from api.limits.errors import answer_errors
 from api.limits.operation import OperationLimits
 from api.mutations.accounts.sign_in import SignInMutations
@@ -120,6 +121,8 @@ schema = Schema(
         OperationObservation,
         # Limits first: an operation over them is refused before anything else runs.
         OperationLimits,
+        # Parsed and validated documents, per process (after the limits: their refusal stands).
+        CachedDocuments,
         RequireAuthentication,
         OperationReads,
     ],

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from strawberry.dataloader import DataLoader
 
 from api.pagination import Connection, PageRequest, SortOrder, connection_of, page_statement
+from domain.store.db import reader
 
 # asyncpg takes at most 32,767 bind parameters per statement.
 MAX_BATCH = 10_000
@@ -24,7 +25,7 @@ class ReadDB:
     """
 
     def __init__(self, engine: AsyncEngine, *, hold: bool = True) -> None:
-        self._engine = engine
+        self._engine = reader(engine)
         self._hold = hold
         self._connection: AsyncConnection | None = None
         self._lock = asyncio.Lock()

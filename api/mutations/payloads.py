@@ -76,19 +76,33 @@ async def shaped(
     result: Result,
     loader: LoaderOf,
     key: Callable[[Any], int] = lambda value: value.id,
+    committed: Callable[[Any], Any] | None = None,
     **extra: Any,
 ) -> Any:
     """The payload of a command's result: the committed document read back through `loader`
-    (fresh reads: the request's earlier reads may predate the change), or the refusal."""
+    (fresh reads: the request's earlier reads may predate the change), or the refusal.
+
+    `committed` turns the command's value (the row as committed, with the values the database
+    returned) into what `loader` would give, sparing the read; only for commands whose document
+    stays readable by the viewer who changed it."""
     if not result.ok:
         return refused(payload_type, *result.errors)
     document, _ = _shape(payload_type)
     info.context.fresh_reads()
-    value = await loader(info.context.loaders).load(key(result.value))
+    reader = loader(info.context.loaders)
+    if committed is not None:
+        reader.prime(key(result.value), committed(result.value))
+    value = await reader.load(key(result.value))
     return payload_type(**{document: value}, errors=[], **extra)
 
 
-async def run(info: Info, payload_type: type, command: Any, loader: LoaderOf) -> Any:
-    """Run one command as the viewer and shape its payload."""
+async def run(
+    info: Info,
+    payload_type: type,
+    command: Any,
+    loader: LoaderOf,
+    committed: Callable[[Any], Any] | None = None,
+) -> Any:
+    """Run one command as the viewer and shape its payload (see `shaped` for `committed`)."""
     result = await info.context.use_cases.handle(command, info.context.viewer)
-    return await shaped(info, payload_type, result, loader)
+    return await shaped(info, payload_type, result, loader, committed=committed)

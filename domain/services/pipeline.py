@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.access import Actor
 from domain.errors import DomainError, DomainRefusal, ErrorCode
+from domain.events import DocumentEvent
 from domain.store.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -62,7 +63,7 @@ class UseCases:
     def __init__(
         self,
         engine: AsyncEngine,
-        on_commit: Callable[[], None] | None = None,
+        on_commit: Callable[[list[DocumentEvent]], None] | None = None,
         jobs: Any = None,
     ) -> None:
         self.engine = engine

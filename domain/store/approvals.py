@@ -92,13 +92,27 @@ async def save_policy(session: AsyncSession, policy: Policy, actor_id: int) -> A
 async def organisation_for(
     session: AsyncSession, company_id: int, department_id: int | None
 ) -> Organisation:
-    """Who fills the approver positions for a document of this department (or the company)."""
-    company = await session.get(Company, company_id)
-    department = await session.get(Department, department_id) if department_id else None
+    """Who fills the approver positions for a document of this department (or the company):
+    one statement for both rows."""
+    row = (
+        await session.execute(
+            select(
+                Company.vp_user_id,
+                Company.general_manager_user_id,
+                Department.id.label("department_id"),
+                Department.manager_user_id,
+                Department.vp_user_id.label("department_vp_user_id"),
+            )
+            .select_from(Company)
+            .outerjoin(Department, Department.id == (department_id or 0))
+            .where(Company.id == company_id)
+        )
+    ).one()
+    department = row.department_id is not None
     return Organisation(
-        department_manager_id=department.manager_user_id if department else None,
-        vp_in_charge_id=department.vp_user_id if department else company.vp_user_id,
-        general_manager_id=company.general_manager_user_id,
+        department_manager_id=row.manager_user_id if department else None,
+        vp_in_charge_id=row.department_vp_user_id if department else row.vp_user_id,
+        general_manager_id=row.general_manager_user_id,
     )
 
 
@@ -116,21 +130,41 @@ def to_step(row: ApprovalStep) -> Step:
     )
 
 
+def _round_key(document_type: DocumentType, document_id: int, round: int) -> tuple:
+    return ("approval_round", document_type, document_id, round)
+
+
+async def _round_rows(
+    session: AsyncSession, document_type: DocumentType, document_id: int, round: int
+) -> dict[int, ApprovalStep]:
+    """The round's step rows by position, read once per transaction: the session keeps them
+    (session.info) so that deciding a step and saving it cost one read, not three."""
+    key = _round_key(document_type, document_id, round)
+    rows = session.info.get(key)
+    if rows is None:
+        rows = {
+            r.position: r
+            for r in (
+                await session.execute(
+                    select(ApprovalStep)
+                    .where(
+                        ApprovalStep.document_type == document_type,
+                        ApprovalStep.document_id == document_id,
+                        ApprovalStep.round == round,
+                    )
+                    .order_by(ApprovalStep.position)
+                )
+            ).scalars()
+        }
+        session.info[key] = rows
+    return rows
+
+
 async def load_round(
     session: AsyncSession, document_type: DocumentType, document_id: int, round: int
 ) -> list[Step]:
-    rows = (
-        await session.execute(
-            select(ApprovalStep)
-            .where(
-                ApprovalStep.document_type == document_type,
-                ApprovalStep.document_id == document_id,
-                ApprovalStep.round == round,
-            )
-            .order_by(ApprovalStep.position)
-        )
-    ).scalars()
-    return [to_step(r) for r in rows]
+    rows = await _round_rows(session, document_type, document_id, round)
+    return [to_step(rows[position]) for position in sorted(rows)]
 
 
 async def save_round(
@@ -139,24 +173,21 @@ async def save_round(
     document_id: int,
     round: int,
     steps: list[Step],
+    *,
+    new_round: bool = False,
 ) -> None:
-    """Store the round's steps: new rows for a new round, changed fields for an existing one."""
+    """Store the round's steps: new rows for a new round (`new_round`: the caller numbered it
+    past every stored one, so nothing is read), changed fields for an existing one."""
     now = utcnow()
-    existing = {
-        r.position: r
-        for r in (
-            await session.execute(
-                select(ApprovalStep).where(
-                    ApprovalStep.document_type == document_type,
-                    ApprovalStep.document_id == document_id,
-                    ApprovalStep.round == round,
-                )
-            )
-        ).scalars()
-    }
+    if new_round:
+        existing: dict[int, ApprovalStep] = {}
+        session.info[_round_key(document_type, document_id, round)] = existing
+    else:
+        existing = await _round_rows(session, document_type, document_id, round)
     for step in steps:
         row = existing.get(step.position)
         if row is None:
+            # Every new row sets the same columns, so the flush inserts them in one statement.
             row = ApprovalStep(
                 document_type=document_type,
                 document_id=document_id,
@@ -168,8 +199,11 @@ async def save_round(
                 approver_id=step.approver_id,
                 min_amount=step.min_amount,
                 state=step.state,
+                pending_since=None,
+                acted_at=None,
             )
             session.add(row)
+            existing[step.position] = row
         elif row.state is step.state:
             continue
         if step.state is StepState.PENDING:

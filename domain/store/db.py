@@ -1,5 +1,7 @@
 """The engine and sessions for SQLite (embedded default) or PostgreSQL (asyncpg)."""
 
+import time
+
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -41,9 +43,38 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
-    return create_async_engine(
-        url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True, pool_recycle=1800
-    )
+    engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_recycle=1800)
+    ping_when_idle(engine)
+    return engine
+
+
+# A pooled connection unused this long is checked before it is handed out.
+IDLE_PING_SECONDS = 5.0
+
+
+def ping_when_idle(engine: AsyncEngine) -> None:
+    """Check a connection on checkout only when it sat idle IDLE_PING_SECONDS or more.
+
+    SQLAlchemy's pool_pre_ping checks every checkout, and its asyncpg ping wraps `;` in BEGIN
+    and ROLLBACK: three round trips before each request's first statement. A connection in
+    steady use is checked by that use: should it die anyway (a database restart), its failure
+    is a disconnect, which invalidates the whole pool, and the next checkout connects anew."""
+    from sqlalchemy.exc import DisconnectionError
+    from sqlalchemy.util import await_
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _checked_in(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            await_(dbapi_connection.driver_connection.fetchrow(";"))
+        except Exception as e:  # the pool throws this connection away and takes another
+            raise DisconnectionError(f"pooled connection failed its ping: {e}") from e
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -54,4 +85,16 @@ def writer(engine: AsyncEngine) -> AsyncEngine:
     """The same engine (and pool) for write transactions: on SQLite they BEGIN IMMEDIATE."""
     if engine.dialect.name == "sqlite":
         return engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+    return engine
+
+
+def reader(engine: AsyncEngine) -> AsyncEngine:
+    """The same engine (and pool) for reads outside any unit of work (the loaders of a request).
+
+    On PostgreSQL they run without a transaction: under READ COMMITTED every statement reads its
+    own snapshot whether or not a transaction is open, so BEGIN and ROLLBACK would only cost two
+    round trips per request. On SQLite a read transaction keeps one snapshot for all of a
+    request's statements, and costs no round trip: it stays."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
     return engine

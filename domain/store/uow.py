@@ -20,8 +20,9 @@ class UnitOfWork:
     """`async with UnitOfWork(engine) as uow: ...; await uow.commit()`; leaving without commit
     rolls back and forgets the recorded events.
 
-    `on_commit` is called after a commit that wrote events (the live-event hub of the process
-    passes its wake-up, so a change is announced at once rather than at the next poll).
+    `on_commit` is called with the events after a commit that wrote some (the app passes the
+    wake-up of the process's live-event hub, so a change is announced at once rather than at the
+    next poll, and its identity cache, which forgets users whose access may have changed).
     `jobs` is the process's job queue (domain.jobs): jobs asked for with `defer` are handed to it
     only after the commit, so no worker looks for a row that is not committed yet.
     """
@@ -29,7 +30,7 @@ class UnitOfWork:
     def __init__(
         self,
         engine: AsyncEngine,
-        on_commit: Callable[[], None] | None = None,
+        on_commit: Callable[[list[DocumentEvent]], None] | None = None,
         jobs: Any = None,
     ) -> None:
         self._sessionmaker = create_sessionmaker(writer(engine))
@@ -74,12 +75,12 @@ class UnitOfWork:
         await bump_version(self.session, row, expected_version, **changes)
 
     async def commit(self) -> None:
-        wrote_events = bool(self._events)
+        committed = [event for event, _ in self._events]
         await write_events(self.session, self._events)
         self._events.clear()
         await self.session.commit()
-        if wrote_events and self._on_commit is not None:
-            self._on_commit()
+        if committed and self._on_commit is not None:
+            self._on_commit(committed)
         deferred, self._deferred = self._deferred, []
         for job_name, kwargs in deferred:
             try:

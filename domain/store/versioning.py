@@ -1,8 +1,9 @@
 """Optimistic locking of documents that carry a `version` (plans, orders, shipments, stock-ins,
 returns...): the one place versions are checked and raised."""
 
-from sqlalchemy import update
+from sqlalchemy import inspect, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.errors import ErrorCode, refuse
 from domain.store.types import utcnow
@@ -27,15 +28,23 @@ def check_expected_version(row, expected_version: int | None) -> None:
 async def bump_version(
     session: AsyncSession, row, expected_version: int | None = None, **changes
 ) -> None:
-    """Apply `changes` and raise the version, only if nobody changed the row since we read it."""
+    """Apply `changes` and raise the version, only if nobody changed the row since we read it.
+    The stored row comes back with the update (RETURNING), so `row` is current without reading
+    it again."""
     check_expected_version(row, expected_version)
     model = type(row)
-    result = await session.execute(
-        update(model)
-        .where(model.id == row.id, model.version == row.version)
-        .values(version=model.version + 1, updated_at=utcnow(), **changes)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    columns = model.__table__.columns
+    stored = (
+        await session.execute(
+            update(model)
+            .where(model.id == row.id, model.version == row.version)
+            .values(version=model.version + 1, updated_at=utcnow(), **changes)
+            .returning(*columns)
+            .execution_options(synchronize_session=False)
+        )
+    ).one_or_none()
+    if stored is None:
         raise refuse(ErrorCode.CONFLICT, f"the {noun_of(row)} was changed meanwhile; reload it")
-    await session.refresh(row)
+    mapper = inspect(model)
+    for column, value in zip(columns, stored, strict=True):
+        set_committed_value(row, mapper.get_property_by_column(column).key, value)

@@ -110,11 +110,14 @@ class SalesPlanRevisePayload:
 
 
 async def transition(info: Info, payload_type, plan_id: str, command, **fields):
-    """Decode the plan id, run one transition command, and shape its payload."""
+    """Decode the plan id, run one transition command, and shape its payload: the plan as
+    committed (the command found it within the viewer's reach, and a transition never moves a
+    plan out of it), without reading it again."""
     pk = pk_of(plan_id, "SalesPlan")
     if pk is None:
         return refused(payload_type, not_found("sales plan", "input", "id"))
-    return await run(info, payload_type, command(plan_id=pk, **fields), plan_loader)
+    command = command(plan_id=pk, **fields)
+    return await run(info, payload_type, command, plan_loader, committed=SalesPlan.from_row)
 
 
 @strawberry.type

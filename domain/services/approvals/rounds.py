@@ -34,7 +34,7 @@ async def start_round(
         steps = chains.start_round(policy, facts, org)
     except chains.UnresolvedApprover as e:
         raise refuse(ErrorCode.INVALID, str(e), *field) from e
-    await save_round(s, document_type, document_id, round_no, steps)
+    await save_round(s, document_type, document_id, round_no, steps, new_round=True)
     return steps
 
 

@@ -23,12 +23,34 @@ async def write_events(
     """Insert (event, actor id) pairs, numbering each stream's events on from its last one.
 
     Callers hold each document's row lock (its version update) so two transactions never number
-    the same stream at once; the unique (stream, sequence) constraint backs that up. Two
-    statements whatever the number of events: the streams' last numbers, then one insert.
+    the same stream at once; the unique (stream, sequence) constraint backs that up. One
+    statement when each stream gets one event (the usual case: each row numbers itself from its
+    stream's last number); otherwise two, whatever the number of events: the streams' last
+    numbers, then one insert.
     """
     if not recorded:
         return
     streams = {event.stream for event, _ in recorded}
+    if len(streams) == len(recorded):
+        now = utcnow()
+        await session.execute(
+            insert(events).values(
+                [
+                    {
+                        "stream": event.stream,
+                        "sequence": select(func.coalesce(func.max(events.c.sequence), 0) + 1)
+                        .where(events.c.stream == event.stream)
+                        .scalar_subquery(),
+                        "type": event.action,
+                        "actor_id": actor_id,
+                        "payload": event.payload(),
+                        "occurred_at": now,
+                    }
+                    for event, actor_id in recorded
+                ]
+            )
+        )
+        return
     last = dict(
         (
             await session.execute(

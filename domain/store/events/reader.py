@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.events import DocumentEvent, decode_event
+from domain.store.db import reader
 from domain.store.tables import Event
 
 events = Event.__table__
@@ -63,5 +64,5 @@ async def read_after(
     elif stream_types is not None:
         stmt = stmt.where(or_(*(events.c.stream.like(f"{t}:%") for t in stream_types)))
     stmt = stmt.order_by(events.c.position).limit(limit)
-    async with engine.connect() as conn:
+    async with reader(engine).connect() as conn:  # one statement: no transaction on PostgreSQL
         return [EventRecord.from_row(row) for row in await conn.execute(stmt)]

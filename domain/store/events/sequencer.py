@@ -10,7 +10,7 @@ with a position always form a gapless prefix that subscribers can follow with `p
 from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.store.db import writer
+from domain.store.db import reader, writer
 from domain.store.tables import Event
 
 ADVISORY_LOCK_KEY = 72_010_001
@@ -60,7 +60,7 @@ async def assign_positions(engine: AsyncEngine) -> int | None:
 
 
 async def any_unpositioned(engine: AsyncEngine) -> bool:
-    async with engine.connect() as conn:
+    async with reader(engine).connect() as conn:  # one statement: no transaction on PostgreSQL
         found = await conn.execute(select(events.c.id).where(events.c.position.is_(None)).limit(1))
         return found.first() is not None
 
