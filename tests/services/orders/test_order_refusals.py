@@ -112,12 +112,14 @@ async def test_a_stale_expected_version_is_a_conflict(demo, services):
 
 
 async def test_a_salesperson_writes_orders_only_for_their_own_customers(demo_readonly, services):
+    """Another salesperson's customer is outside their reach: refused as one that does not
+    exist (issue 10's scoping decision)."""
     product = await services.by_code("product", "P0003")
-    command = SalesOrderCreate(
-        customer_id=await services.by_code("customer", "C0002"),
-        lines=[OrderLineDraft(product, Decimal("1"), today())],
-    )
-    assert await services.refused_codes(command, "sales") == ["FORBIDDEN"]
+    lines = [OrderLineDraft(product, Decimal("1"), today())]
+    theirs = SalesOrderCreate(customer_id=await services.by_code("customer", "C0002"), lines=lines)
+    made_up = SalesOrderCreate(customer_id=999_999, lines=lines)
+    assert await services.refused_codes(theirs, "sales") == ["NOT_FOUND"]
+    assert await services.refused(theirs, "sales") == await services.refused(made_up, "sales")
 
 
 async def test_a_partner_cannot_create_orders(demo_readonly, services):
