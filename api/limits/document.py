@@ -8,6 +8,7 @@ are equally deep. Fragments are measured once each (memoised), so spreading one 
 times, or nesting spreads, costs the check no more than writing the fields out.
 """
 
+import weakref
 from dataclasses import dataclass
 
 from graphql import (
@@ -120,10 +121,31 @@ def count_aliases(document: DocumentNode) -> int:
     return count
 
 
+# Documents found within bounds, by identity (a node's own hash walks the whole tree): a parsed
+# document is kept and sent again (api.document_cache), and keeps the same bounds every time.
+_within: dict[int, set] = {}
+
+
 def check_document(
     schema: GraphQLSchema, document: DocumentNode, bounds: DocumentBounds
 ) -> GraphQLError | None:
     """The first bound the document breaks, as a coded error; None when it keeps them all."""
+    key = (id(schema), bounds)
+    checked = _within.get(id(document))
+    if checked is not None and key in checked:
+        return None
+    refusal = _first_refusal(schema, document, bounds)
+    if refusal is None:
+        if checked is None:
+            checked = _within[id(document)] = set()
+            weakref.finalize(document, _within.pop, id(document), None)
+        checked.add(key)
+    return refusal
+
+
+def _first_refusal(
+    schema: GraphQLSchema, document: DocumentNode, bounds: DocumentBounds
+) -> GraphQLError | None:
     fragments = sum(isinstance(d, FragmentDefinitionNode) for d in document.definitions)
     if fragments > bounds.max_fragments:
         return codes.coded(

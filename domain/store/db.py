@@ -1,6 +1,7 @@
 """The engine and sessions for SQLite (embedded default) or PostgreSQL (asyncpg)."""
 
 import time
+import weakref
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -81,11 +82,19 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+# The engines writer() and reader() derive, made once per engine (every request asks).
+_writers: "weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine]" = weakref.WeakKeyDictionary()
+_readers: "weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine]" = weakref.WeakKeyDictionary()
+
+
 def writer(engine: AsyncEngine) -> AsyncEngine:
     """The same engine (and pool) for write transactions: on SQLite they BEGIN IMMEDIATE."""
-    if engine.dialect.name == "sqlite":
-        return engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
-    return engine
+    if engine.dialect.name != "sqlite":
+        return engine
+    derived = _writers.get(engine)
+    if derived is None:
+        derived = _writers[engine] = engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+    return derived
 
 
 def reader(engine: AsyncEngine) -> AsyncEngine:
@@ -95,6 +104,9 @@ def reader(engine: AsyncEngine) -> AsyncEngine:
     own snapshot whether or not a transaction is open, so BEGIN and ROLLBACK would only cost two
     round trips per request. On SQLite a read transaction keeps one snapshot for all of a
     request's statements, and costs no round trip: it stays."""
-    if engine.dialect.name == "postgresql":
-        return engine.execution_options(isolation_level="AUTOCOMMIT")
-    return engine
+    if engine.dialect.name != "postgresql":
+        return engine
+    derived = _readers.get(engine)
+    if derived is None:
+        derived = _readers[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return derived
