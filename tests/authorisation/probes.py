@@ -1019,16 +1019,26 @@ class InProcessJobs:
 
 
 async def jobs_settled(s: Services) -> None:
-    """Wait (up to 2 minutes) until no forecast waits for its generation job, unless no
-    worker runs it here (PostgreSQL: the matrix runs no `salesplan worker`)."""
+    """Wait (up to 2 minutes) until no background job (a forecast's, an MRP run's) is waiting or
+    running, so none writes while a probe's denied calls are compared; on PostgreSQL the matrix
+    runs no `salesplan worker`, so nothing runs there."""
     import asyncio
+
+    from domain.jobs import JobState
+    from domain.jobs.registry import JOBS, load_task_modules
+    from domain.jobs.state import documents_in
 
     if s.engine.dialect.name != "sqlite":
         return
+    load_task_modules()
     for _ in range(1200):
-        if not await s.scalar(
-            "SELECT count(*) FROM forecast WHERE job_state IN ('QUEUED', 'RUNNING')"
-        ):
+        busy = [
+            document
+            for spec in list(JOBS.values())
+            for state in (JobState.QUEUED, JobState.RUNNING)
+            for document in await documents_in(s.engine, spec, state)
+        ]
+        if not busy:
             return
         await asyncio.sleep(0.1)
 
