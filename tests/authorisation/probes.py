@@ -825,25 +825,8 @@ SUBSCRIPTIONS: dict[str, SubscriptionProbe] = {
 # ---- MRP: master data (admins and planners), runs (planners), results (company-wide readers) --
 
 
-async def runs_settled(s: Services, seconds: float = 120) -> None:
-    """Wait until no run is being computed, so that no worker writes while the denied calls of
-    the next probe are compared on a snapshot. On SQLite the server's own worker computes the
-    runs mrpRunStart queued; on PostgreSQL nothing runs them here (no `salesplan worker`)."""
-    import asyncio
-    import time
-
-    busy = "job_state = 'RUNNING'"
-    if s.engine.dialect.name == "sqlite":
-        busy += " OR job_state = 'QUEUED'"
-    deadline = time.monotonic() + seconds
-    while await s.scalar(f"SELECT count(*) FROM mrp_run WHERE {busy}"):
-        assert time.monotonic() < deadline, "MRP runs still being computed"
-        await asyncio.sleep(0.1)
-
-
 async def mrp_run_row(s: Services, state: str, forecast: int | None = None) -> int:
     """A run of a fresh approved forecast in job state `state`, with its QUEUED event."""
-    await runs_settled(s)
     from domain.mrp.runs import BucketKind
     from domain.store.mrp.runs import run_event
     from domain.store.tables.jobs import JobState
@@ -875,27 +858,32 @@ def mrp_run_id(pk: int) -> str:
 
 @mutation("itemCreate")
 async def item_create(s: Services) -> Input:
+    await jobs_settled(s)  # no job may write while the denied calls are compared
     return {"code": f"MI{next(_unique):04d}", "name": "Matrix item", "unit": "kg",
             "itemType": "RAW", "procurement": "BUY", "leadDays": 5}  # fmt: skip
 
 
 @mutation("itemUpdate")
 async def item_update(s: Services) -> Input:
+    await jobs_settled(s)  # no job may write while the denied calls are compared
     return {"id": await gid(s, "Item", "item", "RM-CI"), "safetyStock": f"{next(_unique)}"}
 
 
 @mutation("supplierCreate")
 async def supplier_create(s: Services) -> Input:
+    await jobs_settled(s)  # no job may write while the denied calls are compared
     return {"code": f"MS{next(_unique):04d}", "name": "Matrix supplier", "leadDays": 3}
 
 
 @mutation("supplierUpdate")
 async def supplier_update(s: Services) -> Input:
+    await jobs_settled(s)  # no job may write while the denied calls are compared
     return {"id": await gid(s, "Supplier", "supplier", "SUP-PACK"), "minimumOrder": "350.00"}
 
 
 @mutation("supplierPriceSet")
 async def supplier_price_set(s: Services) -> Input:
+    await jobs_settled(s)  # no job may write while the denied calls are compared
     return {
         "supplierId": await gid(s, "Supplier", "supplier", "SUP-PACK"),
         "itemId": await gid(s, "Item", "item", "RM-CI"),
@@ -919,6 +907,7 @@ async def fresh_bom_line(s: Services) -> int:
 
 @mutation("bomLineAdd")
 async def bom_line_add(s: Services) -> Input:
+    await jobs_settled(s)  # no job may write while the denied calls are compared
     return {
         "parentId": await gid(s, "Item", "item", "SF-HUB"),
         "componentId": await gid(s, "Item", "item", "RM-ADD"),
@@ -928,16 +917,19 @@ async def bom_line_add(s: Services) -> Input:
 
 @mutation("bomLineUpdate")
 async def bom_line_update(s: Services) -> Input:
+    await jobs_settled(s)  # no job may write while the denied calls are compared
     return {"id": to_global_id("BomLine", await fresh_bom_line(s)), "quantityPer": "0.02"}
 
 
 @mutation("bomLineRemove")
 async def bom_line_remove(s: Services) -> Input:
+    await jobs_settled(s)  # no job may write while the denied calls are compared
     return {"id": to_global_id("BomLine", await fresh_bom_line(s))}
 
 
 @mutation("mrpRunStart")
 async def mrp_run_start(s: Services) -> Input:
+    await jobs_settled(s)  # no job may write while the denied calls are compared
     from tests.services.mrp.helpers import RUN_START, approved_forecast
 
     forecast = await approved_forecast(s.engine)
@@ -947,6 +939,7 @@ async def mrp_run_start(s: Services) -> Input:
 
 @mutation("mrpRunRetry")
 async def mrp_run_retry(s: Services) -> Input:
+    await jobs_settled(s)  # no job may write while the denied calls are compared
     return {"id": mrp_run_id(await mrp_run_row(s, "FAILED"))}
 
 
