@@ -1,41 +1,70 @@
-"""Subscription fan-out: N websocket subscribers, one plan status change, time to the last delivery.
+"""Live events at scale: what idle connections and subscriptions cost the server, targeted
+delivery at a steady rate of changes, and broadcasts to thousands of subscribers of one plan.
 
-    .venv/bin/python bench/subscriptions.py                      # N = 100, 1000, 5000; one process
-    .venv/bin/python bench/subscriptions.py --sizes 1000 --processes 2 \
-        --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench --broker redis://127.0.0.1:6379/0
+    .venv/bin/python bench/subscriptions.py        # one process on SQLite, then two processes
+                                                   # with the Redis broker on PostgreSQL
+    .venv/bin/python bench/subscriptions.py --setups one --connections 2000 --seconds 10
 
-The server runs as its own process(es) (`salesplan serve`), the subscribers in this one (a real
-websocket client). For each size: open N connections (spread over the server processes), each
-authenticates and subscribes to `salesPlanStatusChanged(planId:)`; then one plan is submitted or
-withdrawn over HTTP, several times. Latency is measured from the moment the mutation's response
-arrives (its transaction has committed by then) to each subscriber's receipt; the figures printed
-are p50, p99 and max over all deliveries, and the server's resident memory per connection.
+Each setup starts the server as its own process(es) (`salesplan serve`) on a fresh database
+(the demo, plus --connections + a few hundred DRAFT orders copied from a demo order), and then:
+
+1. idle connections: opens --connections websockets (spread over the processes), each
+   authenticating in connection_init as the VP: server CPU per opening, server memory (resident
+   set) per idle connection;
+2. subscriptions: each connection subscribes to its own order (`orderStatusChanged(orderId:)`):
+   server memory per subscription;
+3. targeted: --rate status changes per second for --seconds, each submitting another order,
+   sent over HTTP as the planner: delivery p50/p99 from the event's commit (its `occurredAt`)
+   to its subscriber, events lost (must be 0), server CPU per event. The same changes made
+   before any connection opened give the CPU a change costs by itself;
+4. broadcast: the first 1,000 and 5,000 connections subscribe to one plan, all with one
+   document (shared) or each with a document of its own (unshared, an alias apiece); the plan is
+   submitted and withdrawn --rounds times: p50/p99 over rounds of the time from the mutation's
+   response to the last subscriber served, and server CPU per change.
+
+The sockets are held by --clients client processes (pinned to the other CPU with --pin, the
+default for one server process on a machine of several CPUs, the server then on the first), so
+the figures are the server's; each phase prints the busiest client process's share of a core and
+says so when a client saturated one. Latencies are wall-clock differences between processes of
+this one machine.
 """
 
 import argparse
 import asyncio
 import contextlib
-import json
+import multiprocessing
 import os
-import statistics
+import random
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 import httpx
-from websockets.asyncio.client import connect
+import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the project's modules (ids, tables) for the setup
 BIN = Path(sys.executable).parent
 SECRET = "bench-secret-0123456789abcdef0123456789abcdef"
-# Subscribers in different groups (here: operation names) each resolve the event themselves;
-# those of one group share one answer (api.live.shared_answers).
-QUERY = "subscription Watch%d($id: ID) { salesPlanStatusChanged(planId: $id) { cursor toStatus } }"
-SUBMIT = "mutation($id: ID!) { salesPlanSubmit(input: {id: $id}) { salesPlan { status } errors { code } } }"
+FIRST_PORT = 18400
+ORDER_CHANGES = (
+    "subscription($id: ID) { orderStatusChanged(orderId: $id) { cursor occurredAt toStatus } }"
+)
+SHARED = "subscription($id: ID) { salesPlanStatusChanged(planId: $id) { cursor toStatus } }"
+# One document per subscriber: its own alias, so its answer differs from everyone else's.
+UNSHARED = "subscription($id: ID) { w%d: salesPlanStatusChanged(planId: $id) { cursor toStatus } }"
+SUBMIT_ORDER = "mutation($id: ID!) { salesOrderSubmit(input: {id: $id}) { errors { code } } }"
+SUBMIT_PLAN = "mutation($id: ID!) { salesPlanSubmit(input: {id: $id}) { salesPlan { status } errors { code } } }"
+WITHDRAW_PLAN = "mutation($id: ID!) { salesPlanWithdraw(input: {id: $id}) { salesPlan { status } errors { code } } }"
 FIND_PLAN = '{ salesPlans(first: 1, where: {statusIn: [DRAFT], periodFrom: "2026-12-01"}) { nodes { id } } }'
-WITHDRAW = "mutation($id: ID!) { salesPlanWithdraw(input: {id: $id}) { salesPlan { status } errors { code } } }"
+BASELINE_CHANGES = 300  # changes made before any connection opens, for the cost of a change alone
+WAVE = 1000  # connections opened, or subscriptions made, at once
+
+
+# -- processes ----------------------------------------------------------------------------------
 
 
 def run(*args: str, env: dict) -> str:
@@ -55,9 +84,249 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
+
+
+# -- client processes: they hold the websockets -------------------------------------------------
+
+
+def client_process(conn, cpu: int | None) -> None:
+    if cpu is not None:
+        os.sched_setaffinity(0, {cpu})
+    asyncio.run(ClientSockets(conn).serve())
+
+
+class ClientSockets:
+    """Websockets of one client process, driven by commands from the bench over a pipe."""
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+        self.sockets: list = []
+        self.receipts: list[tuple] = []  # (received at, socket, first field's value)
+        self.expected: int | None = None
+
+    async def serve(self) -> None:
+        loop = asyncio.get_running_loop()
+        commands: asyncio.Queue = asyncio.Queue()
+        loop.add_reader(self.conn.fileno(), lambda: commands.put_nowait(self.conn.recv()))
+        while True:
+            command, *args = await commands.get()
+            if command == "open":
+                await self.open(*args)
+            elif command == "subscribe":
+                for index, op_id, query, variables in args[0]:
+                    payload = {"query": query, "variables": variables}
+                    message = {"id": op_id, "type": "subscribe", "payload": payload}
+                    await self.sockets[index].send(orjson.dumps(message).decode())
+                self.conn.send(("subscribed",))
+            elif command == "complete":
+                for index, op_id in args[0]:
+                    await self.sockets[index].send(
+                        orjson.dumps({"id": op_id, "type": "complete"}).decode()
+                    )
+                self.conn.send(("completed",))
+            elif command == "expect":
+                self.receipts, self.expected = [], args[0]
+            elif command == "report":
+                self.conn.send(("receipts", self.receipts))
+                self.receipts, self.expected = [], None
+            elif command == "close":
+                await asyncio.gather(*(ws.close() for ws in self.sockets), return_exceptions=True)
+                self.conn.send(("closed",))
+                return
+
+    async def open(self, urls: list[str], token: str, batch: int) -> None:
+        from websockets.asyncio.client import connect
+
+        async def one(url: str):
+            ws = await connect(
+                url,
+                subprotocols=["graphql-transport-ws"],
+                max_queue=None,
+                compression=None,
+                open_timeout=60,
+                ping_interval=None,
+            )
+            await ws.send(
+                orjson.dumps({"type": "connection_init", "payload": {"token": token}}).decode()
+            )
+            ack = orjson.loads(await ws.recv())
+            assert ack["type"] == "connection_ack", ack
+            return ws
+
+        started = time.time()
+        for start in range(0, len(urls), batch):
+            opened = await asyncio.gather(*(one(url) for url in urls[start : start + batch]))
+            for ws in opened:
+                index = len(self.sockets)
+                self.sockets.append(ws)
+                asyncio.get_running_loop().create_task(self.listen(index, ws))
+        self.conn.send(("opened", time.time() - started))
+
+    async def listen(self, index: int, ws) -> None:
+        with contextlib.suppress(Exception):
+            async for raw in ws:
+                message = orjson.loads(raw)
+                kind = message["type"]
+                if kind == "next":
+                    data = message["payload"].get("data") or {}
+                    value = next(iter(data.values()), None)
+                    self.receipts.append((time.time(), index, value))
+                    if self.expected is not None and len(self.receipts) >= self.expected:
+                        self.conn.send(("done", self.receipts))
+                        self.receipts, self.expected = [], None
+                elif kind == "ping":
+                    await ws.send('{"type":"pong"}')
+
+
+class Clients:
+    """The bench's side of the client processes."""
+
+    def __init__(self, count: int, cpu: int | None) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.pipes, self.processes = [], []
+        for _ in range(count):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=client_process, args=(theirs, cpu), daemon=True)
+            process.start()
+            self.pipes.append(ours)
+            self.processes.append(process)
+        self.sockets: list[tuple[int, int]] = []  # bench-wide socket number -> (client, index)
+        self._replies = [asyncio.Queue() for _ in self.pipes]
+        loop = asyncio.get_running_loop()
+        for pipe, replies in zip(self.pipes, self._replies, strict=True):
+            loop.add_reader(pipe.fileno(), lambda p=pipe, r=replies: r.put_nowait(p.recv()))
+
+    def cpu(self) -> list[float]:
+        return [cpu_seconds(p.pid) for p in self.processes]
+
+    async def _all(self, kind: str, seconds: float | None = None) -> list:
+        async def reply(queue):
+            message = await queue.get()
+            assert message[0] == kind, message
+            return message
+
+        return await asyncio.wait_for(asyncio.gather(*(reply(q) for q in self._replies)), seconds)
+
+    async def open(self, urls: list[str], token: str, batch: int = 100) -> None:
+        shares: list[list[str]] = [[] for _ in self.pipes]
+        for n, url in enumerate(urls):
+            client = n % len(self.pipes)
+            shares[client].append(url)
+        counts = [sum(1 for c, _ in self.sockets if c == k) for k in range(len(self.pipes))]
+        for n in range(len(urls)):
+            client = n % len(self.pipes)
+            self.sockets.append((client, counts[client]))
+            counts[client] += 1
+        for pipe, share in zip(self.pipes, shares, strict=True):
+            pipe.send(("open", share, token, batch))
+        await self._all("opened")
+
+    async def subscribe(self, specs: list[tuple[int, str, str, dict]]) -> None:
+        """(bench socket number, operation id, document, variables) each."""
+        per_client: list[list] = [[] for _ in self.pipes]
+        for socket, op_id, query, variables in specs:
+            client, index = self.sockets[socket]
+            per_client[client].append((index, op_id, query, variables))
+        for pipe, share in zip(self.pipes, per_client, strict=True):
+            pipe.send(("subscribe", share))
+        await self._all("subscribed")
+
+    async def complete(self, specs: list[tuple[int, str]]) -> None:
+        per_client: list[list] = [[] for _ in self.pipes]
+        for socket, op_id in specs:
+            client, index = self.sockets[socket]
+            per_client[client].append((index, op_id))
+        for pipe, share in zip(self.pipes, per_client, strict=True):
+            pipe.send(("complete", share))
+        await self._all("completed")
+
+    def expect(self, sockets: list[int]) -> list[int]:
+        """Start counting receipts; each client process answers once it has its share."""
+        counts = [0] * len(self.pipes)
+        for socket in sockets:
+            counts[self.sockets[socket][0]] += 1
+        for pipe, count in zip(self.pipes, counts, strict=True):
+            pipe.send(("expect", count or None))
+        return counts
+
+    async def receipts(self, counts: list[int] | None, seconds: float) -> list[tuple]:
+        """What arrived: (received at, bench socket number, value). With `counts`, waits up to
+        `seconds` for each client process to have its share."""
+        found: list[tuple] = []
+        for client, (pipe, queue) in enumerate(zip(self.pipes, self._replies, strict=True)):
+            message = None
+            if counts is not None and counts[client]:
+                with contextlib.suppress(TimeoutError):
+                    message = await asyncio.wait_for(queue.get(), seconds)
+                    assert message[0] == "done", message
+                    pipe.send(("report",))  # reset; nothing more is expected
+                    extra = await queue.get()
+                    message = ("done", message[1] + extra[1])
+            if message is None:
+                pipe.send(("report",))
+                message = await queue.get()
+            sockets = [s for s, (c, _) in enumerate(self.sockets) if c == client]
+            found += [(at, sockets[index], value) for at, index, value in message[1]]
+        return found
+
+    async def close(self) -> None:
+        for pipe in self.pipes:
+            pipe.send(("close",))
+        with contextlib.suppress(TimeoutError):
+            await self._all("closed", 60)
+        loop = asyncio.get_running_loop()
+        for pipe in self.pipes:
+            loop.remove_reader(pipe.fileno())
+        for process in self.processes:
+            process.join(10)
+
+
+# -- the server ---------------------------------------------------------------------------------
+
+
+class Servers:
+    def __init__(self, ports: list[int], processes: list[subprocess.Popen]) -> None:
+        self.ports = ports
+        self.processes = processes
+        self.pids = [p.pid for p in processes]
+
+    def cpu(self) -> float:
+        return sum(cpu_seconds(p) for p in self.pids)
+
+    def rss(self) -> int:
+        return sum(rss_kib(p) for p in self.pids)
+
+    async def gauge(self, http: httpx.AsyncClient, name: str) -> float:
+        total = 0.0
+        for port in self.ports:
+            text = (await http.get(f"http://127.0.0.1:{port}/metrics")).text
+            for line in text.splitlines():
+                if line.startswith(name + " "):
+                    total += float(line.split()[1])
+        return total
+
+    async def settle(self, http: httpx.AsyncClient, name: str, value: float, limit: float = 300):
+        """Wait until gauge `name` shows `value` and the servers' CPU has gone quiet."""
+        deadline = time.time() + limit
+        while await self.gauge(http, name) != value:
+            if time.time() > deadline:
+                raise TimeoutError(f"{name} never reached {value}")
+            await asyncio.sleep(0.25)
+        while time.time() < deadline:
+            before = self.cpu()
+            await asyncio.sleep(0.5)
+            if self.cpu() - before < 0.05 * len(self.ports):
+                return
+
+
 async def wait_ready(port: int) -> None:
     async with httpx.AsyncClient() as http:
-        for _ in range(300):
+        for _ in range(1200):
             try:
                 if (await http.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
                     return
@@ -67,238 +336,381 @@ async def wait_ready(port: int) -> None:
     raise TimeoutError(f"no server on port {port}")
 
 
-class Round:
-    """One status change: counts the subscribers still waiting for it."""
-
-    def __init__(self, size: int) -> None:
-        self.waiting = size
-        self.done = asyncio.Event()
-
-    def arrived(self) -> None:
-        self.waiting -= 1
-        if self.waiting == 0:
-            self.done.set()
+# -- the database -------------------------------------------------------------------------------
 
 
-class Subscriber:
-    def __init__(self, url: str, token: str, plan_id: str, group: int) -> None:
-        self.url, self.token, self.plan_id, self.group = url, token, plan_id, group
-        self.received: list[float] = []
-        self.round: Round | None = None
-        self.ws = None
-        self.task: asyncio.Task | None = None
+async def fresh_postgres(url: str) -> None:
+    """Drop and create the database of `url` (its server's `postgres` database is used)."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
 
-    async def open(self) -> None:
-        self.ws = await connect(
-            self.url, subprotocols=["graphql-transport-ws"], max_queue=None, compression=None
-        )
-        await self.ws.send(
-            json.dumps({"type": "connection_init", "payload": {"token": self.token}})
-        )
-        assert json.loads(await self.ws.recv())["type"] == "connection_ack"
-        await self.ws.send(
-            json.dumps(
-                {
-                    "id": "1",
-                    "type": "subscribe",
-                    "payload": {
-                        "query": QUERY % self.group,
-                        "variables": {"id": self.plan_id},
-                    },
-                }
+    target = make_url(url)
+    admin = target.set(drivername="postgresql", database="postgres")
+    conn = await asyncpg.connect(admin.render_as_string(hide_password=False))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{target.database}"')
+    finally:
+        await conn.close()
+
+
+async def copy_orders(url: str, count: int) -> list[int]:
+    """`count` DRAFT orders, each a copy of the demo's first DRAFT order and its lines."""
+    from sqlalchemy import insert, select
+
+    from domain.store.db import create_engine
+    from domain.store.tables import SalesOrder, SalesOrderLine
+
+    orders, lines = SalesOrder.__table__, SalesOrderLine.__table__
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            template = (
+                await conn.execute(
+                    select(orders).where(orders.c.status == "DRAFT").order_by(orders.c.id).limit(1)
+                )
+            ).one()
+            template_lines = (
+                await conn.execute(select(lines).where(lines.c.order_id == template.id))
+            ).all()
+            last = (
+                await conn.execute(select(orders.c.id).order_by(orders.c.id.desc()).limit(1))
+            ).scalar()
+            row = {k: v for k, v in template._mapping.items() if k != "id"}
+            for start in range(0, count, 1000):
+                batch = min(1000, count - start)
+                await conn.execute(insert(orders), [row] * batch)
+            made = (
+                (
+                    await conn.execute(
+                        select(orders.c.id).where(orders.c.id > last).order_by(orders.c.id)
+                    )
+                )
+                .scalars()
+                .all()
             )
-        )
-        self.task = asyncio.create_task(self._listen())
-
-    async def _listen(self) -> None:
-        async for raw in self.ws:
-            message = json.loads(raw)
-            if message["type"] == "next":
-                self.received.append(time.perf_counter())
-                if self.round is not None and len(self.received) == 1:
-                    self.round.arrived()
-            elif message["type"] == "ping":
-                await self.ws.send('{"type":"pong"}')
-
-    async def close(self) -> None:
-        self.task.cancel()
-        await self.ws.close()
+            line_rows = [
+                {k: v for k, v in line._mapping.items() if k != "id"} | {"order_id": order_id}
+                for order_id in made
+                for line in template_lines
+            ]
+            for start in range(0, len(line_rows), 2000):
+                await conn.execute(insert(lines), line_rows[start : start + 2000])
+        return list(made)
+    finally:
+        await engine.dispose()
 
 
-async def plan_status(http: httpx.AsyncClient, port: int, tokens: dict, plan_id: str) -> str:
+# -- the phases ---------------------------------------------------------------------------------
+
+
+def gid(type_name: str, pk: int) -> str:
+    from api.ids import to_global_id
+
+    return to_global_id(type_name, pk)
+
+
+async def post(http: httpx.AsyncClient, port: int, token: str, query: str, variables: dict) -> dict:
     response = await http.post(
         f"http://127.0.0.1:{port}/graphql",
-        json={
-            "query": "query($id: ID!) { salesPlan(id: $id) { status } }",
-            "variables": {"id": plan_id},
-        },
-        headers={"Authorization": f"Bearer {tokens['planner']}"},
+        json={"query": query, "variables": variables},
+        headers={"Authorization": f"Bearer {token}"},
     )
-    return response.json()["data"]["salesPlan"]["status"]
+    return response.json()
 
 
-async def measure(
-    ports: list[int],
-    pids: list[int],
-    tokens: dict,
-    plan_id: str,
-    size: int,
-    rounds: int,
-    groups: int,
+async def changes_at_rate(
+    http: httpx.AsyncClient, ports: list[int], token: str, orders: list[int], rate: float
 ) -> dict:
-    memory_before = sum(rss_kib(p) for p in pids)
-    subscribers = [
-        Subscriber(
-            f"ws://127.0.0.1:{ports[i % len(ports)]}/graphql",
-            tokens["vp"],
-            plan_id,
-            group=i % (groups or size),
-        )
-        for i in range(size)
-    ]
-    for start in range(0, size, 200):  # open in batches so the server's accept queue keeps up
-        await asyncio.gather(*(s.open() for s in subscribers[start : start + 200]))
-    await asyncio.sleep(1.0 + size / 2000)  # let every subscription register
-    memory_after = sum(rss_kib(p) for p in pids)
-    latencies: list[float] = []
-    last_deliveries: list[float] = []  # per event: commit to the last subscriber served
-    missing = 0
-    server_cpu = sum(cpu_seconds(p) for p in pids)
-    client_cpu = cpu_seconds(os.getpid())
-    async with httpx.AsyncClient(timeout=30) as http:
-        status = await plan_status(http, ports[-1], tokens, plan_id)
-        for _ in range(rounds):
-            # Submit a draft, withdraw a submitted plan: each round is one status change.
-            mutation, field = (
-                (SUBMIT, "salesPlanSubmit")
-                if status == "DRAFT"
-                else (WITHDRAW, "salesPlanWithdraw")
+    """Submit `orders` at `rate` per second (one request each, not waiting for the previous
+    ones): when each was sent and answered, and whether it was refused."""
+    started = time.time()
+    done: dict[int, tuple[float, float, bool]] = {}
+
+    async def change(n: int, order: int) -> None:
+        await asyncio.sleep(max(0.0, started + n / rate - time.time()))
+        sent = time.time()
+        try:
+            answer = await post(
+                http, ports[n % len(ports)], token, SUBMIT_ORDER, {"id": gid("SalesOrder", order)}
             )
-            this_round = Round(size)
-            for s in subscribers:
-                s.received.clear()
-                s.round = this_round
-            response = await http.post(
-                f"http://127.0.0.1:{ports[-1]}/graphql",
-                json={"query": mutation, "variables": {"id": plan_id}},
-                headers={"Authorization": f"Bearer {tokens['planner']}"},
-            )
-            committed = time.perf_counter()
-            result = response.json()["data"][field]
-            assert result["errors"] == [], result
-            status = result["salesPlan"]["status"]
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(this_round.done.wait(), 10)
-            missing += sum(1 for s in subscribers if not s.received)
-            this_event = [s.received[0] - committed for s in subscribers if s.received]
-            latencies += this_event
-            last_deliveries.append(max(this_event, default=float("nan")))
-            await asyncio.sleep(0.3)
-    server_cpu = sum(cpu_seconds(p) for p in pids) - server_cpu
-    client_cpu = cpu_seconds(os.getpid()) - client_cpu
-    await asyncio.gather(*(s.close() for s in subscribers))
-    latencies.sort()
-    ms = [x * 1000 for x in latencies]
-    last_ms = sorted(x * 1000 for x in last_deliveries)
-    return {
-        "size": size,
-        "deliveries": len(ms),
-        "missing": missing,
-        "p50_ms": statistics.median(ms),
-        "p99_ms": ms[min(len(ms) - 1, int(len(ms) * 0.99))],
-        "max_ms": ms[-1],
-        "last_p50_ms": statistics.median(last_ms),
-        "last_p99_ms": last_ms[min(len(last_ms) - 1, int(len(last_ms) * 0.99))],
-        "kib_per_connection": (memory_after - memory_before) / size,
-        "server_cpu_ms": server_cpu * 1000 / rounds,
-        "client_cpu_ms": client_cpu * 1000 / rounds,
-    }
+            ok = answer["data"]["salesOrderSubmit"]["errors"] == []
+        except Exception:
+            ok = False
+        done[order] = (sent, time.time(), ok)
+
+    await asyncio.gather(*(change(n, order) for n, order in enumerate(orders)))
+    return done
 
 
-async def bench(ports: list[int], pids: list[int], tokens: dict, args) -> None:
-    await asyncio.gather(*(wait_ready(p) for p in ports))
-    async with httpx.AsyncClient() as http:
-        found = await http.post(
-            f"http://127.0.0.1:{ports[0]}/graphql",
-            json={"query": FIND_PLAN},
-            headers={"Authorization": f"Bearer {tokens['planner']}"},
-        )
-    plan_id = found.json()["data"]["salesPlans"]["nodes"][0]["id"]
-    print(
-        "latency from the mutation's response: per delivery (p50, p99, max), and per event to the"
-    )
-    print(
-        "last subscriber served (last p50, last p99); server memory per connection; CPU per event"
-    )
-    print(
-        f"{'subscribers':>11} {'deliveries':>10} {'missing':>7} {'p50 ms':>7} {'p99 ms':>7} "
-        f"{'max ms':>7} {'last p50':>8} {'last p99':>8} {'KiB/conn':>8} {'server CPU ms':>13} "
-        f"{'client CPU ms':>13}"
-    )
-    for size in (int(s) for s in args.sizes.split(",")):
-        r = await measure(ports, pids, tokens, plan_id, size, args.rounds, args.groups)
+def per_item(before: int, marks: list[int], count: int) -> str:
+    """Resident memory per item: after the first wave (marks: resident KiB after each wave of
+    WAVE items), and overall."""
+    overall = (marks[-1] - before) / count
+    if len(marks) < 2:
+        return f"{overall:.1f} KiB"
+    later = (marks[-1] - marks[0]) / (count - WAVE)
+    return f"{later:.1f} KiB ({overall:.1f} KiB counting the first {WAVE:,})"
+
+
+def client_load(clients: Clients, before: list[float], seconds: float) -> str:
+    busiest = max(after - b for after, b in zip(clients.cpu(), before, strict=True)) / seconds
+    flag = "  (a client process saturated a core)" if busiest > 0.9 else ""
+    return f"busiest client process {busiest:.0%} of a core{flag}"
+
+
+async def bench_setup(
+    servers: Servers, tokens: dict, orders: list[int], plan_id: str, args
+) -> None:
+    ports = servers.ports
+    n = args.connections
+    baseline_orders, own_orders = orders[:BASELINE_CHANGES], orders[BASELINE_CHANGES:][:n]
+    async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=200)) as http:
+        # The cost of a change by itself, before any connection opens.
+        cpu = servers.cpu()
+        base = await changes_at_rate(http, ports, tokens["planner"], baseline_orders, args.rate)
+        await asyncio.sleep(1)
+        change_cpu_ms = (servers.cpu() - cpu) * 1000 / len(base)
+        refused = sum(1 for *_, ok in base.values() if not ok)
         print(
-            f"{r['size']:>11} {r['deliveries']:>10} {r['missing']:>7} {r['p50_ms']:>7.1f} "
-            f"{r['p99_ms']:>7.1f} {r['max_ms']:>7.1f} {r['last_p50_ms']:>8.1f} "
-            f"{r['last_p99_ms']:>8.1f} {r['kib_per_connection']:>8.1f} "
-            f"{r['server_cpu_ms']:>13.0f} {r['client_cpu_ms']:>13.0f}"
+            f"a change alone: {change_cpu_ms:.1f} ms server CPU ({len(base)} submits at {args.rate:g}/s, {refused} refused)"
         )
+
+        cpu_pin = 1 if args.pin else None
+        clients = Clients(args.clients, cpu_pin)
+        try:
+            # 1. Idle authenticated connections. The first wave's memory includes what any
+            # burst of work leaves the allocator holding; the waves after it show what each more
+            # connection costs.
+            await asyncio.sleep(1)
+            urls = [f"ws://127.0.0.1:{ports[i % len(ports)]}/graphql" for i in range(n)]
+            waves = [urls[i : i + WAVE] for i in range(0, n, WAVE)]
+            rss, cpu, client_cpu, started = servers.rss(), servers.cpu(), clients.cpu(), time.time()
+            marks = []
+            for wave in waves:
+                await clients.open(wave, tokens["vp"])
+                await servers.settle(http, "salesplan_websockets_active", len(clients.sockets))
+                marks.append(servers.rss())
+            opened = time.time() - started
+            open_cpu_ms = (servers.cpu() - cpu) * 1000 / n
+            print(
+                f"idle connections: {n:,} opened in {opened:.1f} s; {open_cpu_ms:.2f} ms server CPU "
+                f"per opening (with its authentication); {per_item(rss, marks, n)} per idle "
+                f"connection; {client_load(clients, client_cpu, opened)}"
+            )
+
+            # 2. One subscription each, to its own order, in waves as for the connections.
+            rss, cpu, marks = servers.rss(), servers.cpu(), []
+            for start in range(0, n, WAVE):
+                sockets = range(start, min(n, start + WAVE))
+                await clients.subscribe(
+                    [
+                        (s, "o", ORDER_CHANGES, {"id": gid("SalesOrder", own_orders[s])})
+                        for s in sockets
+                    ]
+                )
+                await servers.settle(http, "salesplan_subscriptions_active", sockets.stop)
+                marks.append(servers.rss())
+            print(
+                f"subscriptions: {per_item(rss, marks, n)} per subscription; "
+                f"{(servers.cpu() - cpu) * 1000 / n:.2f} ms server CPU to set one up"
+            )
+
+            # 3. Targeted: a steady rate of changes over distinct orders.
+            changed_orders = own_orders[: int(args.rate * args.seconds)]
+            random.Random(16).shuffle(changed_orders)
+            clients.expect([])
+            cpu, client_cpu, started = servers.cpu(), clients.cpu(), time.time()
+            done = await changes_at_rate(http, ports, tokens["planner"], changed_orders, args.rate)
+            sending = time.time() - started
+            await asyncio.sleep(3)  # the last ones arrive
+            event_cpu_ms = (servers.cpu() - cpu) * 1000 / max(1, len(done))
+            got = await clients.receipts(None, 0)
+            arrived: dict[int, list[float]] = {}
+            for at, socket, value in got:
+                recorded = datetime.fromisoformat(value["occurredAt"]).timestamp()
+                arrived.setdefault(own_orders[socket], []).append(at - recorded)
+            made = [order for order, (*_, ok) in done.items() if ok]
+            lost = [order for order in made if order not in arrived]
+            duplicated = sum(len(v) - 1 for v in arrived.values() if len(v) > 1)
+            delivery = [arrived[order][0] * 1000 for order in made if order in arrived]
+            answered = [(done[o][1] - done[o][0]) * 1000 for o in done]
+            print(
+                f"targeted: {len(made):,} changes in {sending:.1f} s ({len(made) / sending:.0f}/s; "
+                f"{len(done) - len(made)} refused) over {n:,} connections: delivery p50 "
+                f"{percentile(delivery, 0.5):.0f} ms, p99 {percentile(delivery, 0.99):.0f} ms from "
+                f"commit; lost {len(lost)}, duplicated {duplicated}; mutation answered p50 "
+                f"{percentile(answered, 0.5):.0f} ms, p99 {percentile(answered, 0.99):.0f} ms; "
+                f"server CPU {event_cpu_ms:.1f} ms per event (a change alone: {change_cpu_ms:.1f}); "
+                f"{client_load(clients, client_cpu, sending)}"
+            )
+            await clients.complete([(s, "o") for s in range(n)])
+            await servers.settle(http, "salesplan_subscriptions_active", 0)
+
+            # 4. Broadcast to the subscribers of one plan.
+            status = "DRAFT"
+            for size in args.broadcast:
+                size = min(size, n)
+                for shared in (True, False):
+                    op = f"b{size}{'s' if shared else 'u'}"
+                    await clients.subscribe(
+                        [
+                            (s, op, SHARED if shared else UNSHARED % s, {"id": plan_id})
+                            for s in range(size)
+                        ]
+                    )
+                    await servers.settle(http, "salesplan_subscriptions_active", size)
+                    last_ms, every_ms, missing = [], [], 0
+                    cpu, client_cpu, started = servers.cpu(), clients.cpu(), time.time()
+                    for _ in range(args.rounds):
+                        counts = clients.expect(list(range(size)))
+                        mutation, field = (
+                            (SUBMIT_PLAN, "salesPlanSubmit")
+                            if status == "DRAFT"
+                            else (WITHDRAW_PLAN, "salesPlanWithdraw")
+                        )
+                        answer = await post(
+                            http, ports[-1], tokens["planner"], mutation, {"id": plan_id}
+                        )
+                        answered = time.time()
+                        result = answer["data"][field]
+                        assert result["errors"] == [], result
+                        status = result["salesPlan"]["status"]
+                        got = await clients.receipts(counts, 30)
+                        missing += size - len(got)
+                        times = [(at - answered) * 1000 for at, _, _ in got]
+                        every_ms += times
+                        last_ms.append(max(times, default=float("nan")))
+                        await asyncio.sleep(0.3)
+                    spent = time.time() - started
+                    change_ms = (servers.cpu() - cpu) * 1000 / args.rounds
+                    print(
+                        f"broadcast {size:>5,} {'shared  ' if shared else 'unshared'}: last subscriber "
+                        f"p50 {percentile(last_ms, 0.5):.0f} ms, p99 {percentile(last_ms, 0.99):.0f} ms; "
+                        f"every delivery p50 {percentile(every_ms, 0.5):.0f} ms; missing {missing}; "
+                        f"server CPU {change_ms:.0f} ms per change; "
+                        f"{client_load(clients, client_cpu, spent)}"
+                    )
+                    await clients.complete([(s, op) for s in range(size)])
+                    await servers.settle(http, "salesplan_subscriptions_active", 0)
+        finally:
+            await clients.close()
+
+
+def start_servers(salesplan: str, env: dict, ports: list[int], pin: bool) -> list:
+    started = [
+        subprocess.Popen(
+            [salesplan, "serve"],
+            env={**env, "PORT": str(port)},
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    if pin:
+        for process in started:
+            os.sched_setaffinity(process.pid, {0})
+    return started
+
+
+async def one_setup(name: str, database_url: str, processes: int, broker: str | None, args) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": SECRET,
+        "APP_ENV": "development",
+        "LOG_LEVEL": "warning",
+    }
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # each process answers /metrics for itself
+    if broker:
+        env["EVENT_BROKER_URL"] = broker
+    if database_url.startswith("postgresql"):
+        await fresh_postgres(database_url)
+    salesplan = str(BIN / "salesplan")
+    run(salesplan, "migrate", env=env)
+    run(salesplan, "demo", env=env)
+    orders = await copy_orders(database_url, BASELINE_CHANGES + args.connections)
+    tokens = {login: run(salesplan, "token", login, env=env) for login in ("vp", "planner")}
+    ports = [FIRST_PORT + i for i in range(processes)]
+    started = start_servers(salesplan, env, ports, args.pin)
+    servers = Servers(ports, started)
+    try:
+        await asyncio.gather(*(wait_ready(p) for p in ports))
+        async with httpx.AsyncClient() as http:
+            found = await post(http, ports[0], tokens["planner"], FIND_PLAN, {})
+        plan_id = found["data"]["salesPlans"]["nodes"][0]["id"]
+        print(
+            f"\n== {name}: {processes} server process{'es' if processes > 1 else ''}, "
+            f"{database_url.split('://')[0]}, broker {broker or 'in-process'}; "
+            f"{args.clients} client processes{', pinned apart' if args.pin else ''}; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        )
+        await bench_setup(servers, tokens, orders, plan_id, args)
+    finally:
+        for process in started:
+            process.terminate()
+        for process in started:
+            process.wait(timeout=30)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", default="100,1000,5000")
-    parser.add_argument("--rounds", type=int, default=5, help="status changes per size")
     parser.add_argument(
-        "--groups",
-        type=int,
-        default=1,
-        help="distinct subscription documents (1: all share one answer; 0: none share)",
+        "--setups",
+        default="one,two",
+        help="one: one process on SQLite; two: two processes with the Redis broker on PostgreSQL",
     )
-    parser.add_argument("--processes", type=int, default=1)
-    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
-    parser.add_argument("--broker", default=None, help="EVENT_BROKER_URL for several processes")
+    parser.add_argument(
+        "--postgres",
+        default="postgresql+asyncpg://postgres@127.0.0.1:5432/salesplan_bench_live",
+        help="database for `two` (dropped and created again)",
+    )
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--connections", type=int, default=10_000)
+    parser.add_argument("--rate", type=float, default=100.0, help="targeted changes per second")
+    parser.add_argument("--seconds", type=float, default=30.0, help="of targeted changes")
+    parser.add_argument("--broadcast", default="1000,5000", help="subscriber counts")
+    parser.add_argument("--rounds", type=int, default=5, help="status changes per broadcast")
+    parser.add_argument("--clients", type=int, default=4, help="client processes")
+    parser.add_argument(
+        "--pin",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="server on the first CPU, clients on the second (default: with one "
+        "server process, on a machine of several CPUs)",
+    )
     args = parser.parse_args()
-    if args.processes > 1 and not args.broker:
-        sys.exit("several processes need --broker (redis://... or postgresql://...)")
-    tmp = tempfile.mkdtemp(prefix="bench-subs-")
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db",
-        "SECRET_KEY": SECRET,
-        "APP_ENV": "development",
-    }
-    if args.broker:
-        env["EVENT_BROKER_URL"] = args.broker
-    salesplan = str(BIN / "salesplan")
-    run(salesplan, "migrate", env=env)
-    run(salesplan, "demo", "--if-empty", env=env)
-    tokens = {login: run(salesplan, "token", login, env=env) for login in ("vp", "planner")}
-    ports = [18400 + i for i in range(args.processes)]
-    servers = [
-        subprocess.Popen(
-            [salesplan, "serve"],
-            env={**env, "PORT": str(p)},
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for p in ports
-    ]
-    database = env["DATABASE_URL"].split("://")[0]
-    print(
-        f"processes={args.processes} database={database} broker={args.broker or 'in-process'} "
-        f"groups={args.groups or 'one per subscriber'}"
-    )
-    try:
-        asyncio.run(bench(ports, [s.pid for s in servers], tokens, args))
-    finally:
-        for s in servers:
-            s.terminate()
-        for s in servers:
-            s.wait(timeout=10)
+    args.broadcast = [int(s) for s in args.broadcast.split(",") if s]
+    if int(args.rate * args.seconds) > args.connections:
+        sys.exit("--rate x --seconds changes need as many connections (one order each)")
+    for setup in args.setups.split(","):
+        if setup == "one":
+            pin = args.pin if args.pin is not None else (os.cpu_count() or 1) > 1
+            tmp = tempfile.mkdtemp(prefix="bench-live-")
+            asyncio.run(
+                one_setup(
+                    "one process",
+                    f"sqlite+aiosqlite:///{tmp}/bench.db",
+                    1,
+                    None,
+                    argparse.Namespace(**{**vars(args), "pin": pin}),
+                )
+            )
+        elif setup == "two":
+            asyncio.run(
+                one_setup(
+                    "two processes",
+                    args.postgres,
+                    2,
+                    args.redis,
+                    argparse.Namespace(**{**vars(args), "pin": bool(args.pin)}),
+                )
+            )
+        else:
+            sys.exit(f"unknown setup {setup!r}")
 
 
 if __name__ == "__main__":

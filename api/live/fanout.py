@@ -18,6 +18,7 @@ subscriber's events never change order.
 """
 
 import asyncio
+import contextlib
 import contextvars
 import logging
 from collections.abc import Callable, Hashable
@@ -26,7 +27,7 @@ from inspect import isawaitable
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from graphql import DocumentNode, GraphQLError, Visitor, visit
+from graphql import DocumentNode, GraphQLError, Node, VariableNode
 from graphql.execution import ExecutionResult
 
 from api.context import event_loaders
@@ -37,6 +38,13 @@ if TYPE_CHECKING:
     from api.live.outbox import Outbox
 
 log = logging.getLogger(__name__)
+# What subscribers get when their answer could not even be encoded (a bug, logged).
+UNANSWERED = orjson.dumps(
+    {
+        "data": None,
+        "errors": [{"message": "Internal error.", "extensions": {"code": "INTERNAL_ERROR"}}],
+    }
+).decode()
 
 
 @dataclass
@@ -106,7 +114,8 @@ class Group:
         except Exception as error:
             result = ExecutionResult(None, [GraphQLError(str(error), original_error=error)])
         finally:
-            await reads.close()
+            with contextlib.suppress(Exception):  # the answer goes out whatever the connection did
+                await reads.close()
         delivery.resolved(self.encode(result))
         for outbox in delivery.waiting:
             outbox.flush()
@@ -114,21 +123,27 @@ class Group:
 
     def encode(self, result: ExecutionResult) -> str:
         """The `next` payload, as strawberry's transport would send it, errors coded and masked
-        by the schema (api.schema.Schema.process_errors)."""
-        payload: dict[str, Any] = {"data": result.data}
-        if result.errors:
-            self.schema.process_errors(result.errors, self)
-            payload["errors"] = [error.formatted for error in result.errors]
-        return orjson.dumps(payload).decode()
+        by the schema (api.schema.Schema.process_errors). Always a payload: a delivery left
+        without one would hold back every later frame of its subscribers."""
+        try:
+            payload: dict[str, Any] = {"data": result.data}
+            if result.errors:
+                self.schema.process_errors(result.errors, self)
+                payload["errors"] = [error.formatted for error in result.errors]
+            return orjson.dumps(payload).decode()
+        except Exception:
+            log.exception("encoding a live event's answer failed")
+            return UNANSWERED
 
 
 class Delivery:
     """One group's answer to one event; its frames, one per operation id, made once."""
 
-    __slots__ = ("frames", "payload", "record", "waiting")
+    __slots__ = ("frames", "payload", "record", "recorded", "waiting")
 
     def __init__(self, record: EventRecord) -> None:
         self.record = record
+        self.recorded = record.occurred_at.timestamp()  # for the delivery lag
         self.payload: str | None = None
         self.frames: dict[str, str] = {}
         self.waiting: list[Outbox] | tuple = []  # outboxes to flush once resolved
@@ -216,28 +231,35 @@ class Fanout:
         return ready
 
 
-class UsedVariables(Visitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: set[str] = set()
-
-    def enter_variable(self, node, *_args) -> None:
-        self.names.add(node.name.value)
-
-
 def group_key(info, raw_variables: dict | None, query: str, operation_name: str | None) -> tuple:
     """Who receives the same answers (see the module docstring)."""
     raw = info._raw_info
-    used = UsedVariables()
-    for field in raw.field_nodes:  # the subscription field's arguments are left out
-        if field.selection_set is not None:
-            visit(field.selection_set, used)
-        for directive in field.directives or ():
-            visit(directive, used)
-    for directive in raw.operation.directives or ():
-        visit(directive, used)
-    for fragment in raw.fragments.values():
-        visit(fragment, used)
-    values = {name: (raw_variables or {}).get(name) for name in sorted(used.names)}
+    used: set[str] = set()
+    for field in raw.field_nodes:  # the subscription field's own arguments are left out
+        variables_in(field.selection_set, used)
+        variables_in(field.directives, used)
+    variables_in(raw.operation.directives, used)
+    variables_in(tuple(raw.fragments.values()), used)
+    values = {name: (raw_variables or {}).get(name) for name in sorted(used)}
     variables = orjson.dumps(values, option=orjson.OPT_SORT_KEYS, default=str)
     return (query, operation_name, variables, info.context.viewer.reading_scope)
+
+
+def variables_in(node: Any, found: set[str]) -> None:
+    """The names of the variables `node` (an AST node, or a tuple of them) refers to. A plain
+    walk: graphql-core's visitors would leave reference cycles for the collector on every
+    subscription."""
+    if node is None:
+        return
+    if isinstance(node, tuple | list):
+        for item in node:
+            variables_in(item, found)
+        return
+    if isinstance(node, VariableNode):
+        found.add(node.name.value)
+        return
+    for key in node.keys:
+        if key != "loc":
+            value = getattr(node, key, None)
+            if isinstance(value, Node | tuple | list):
+                variables_in(value, found)

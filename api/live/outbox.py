@@ -81,7 +81,7 @@ class Outbox:
                 pending.appendleft((member, None))
                 member.end()
             self._stats.deliveries += 1
-            EVENT_LAG.observe(time.time() - record.occurred_at.timestamp())
+            EVENT_LAG.observe(time.time() - delivery.recorded)
             if not self._write(
                 {"type": "websocket.send", "text": delivery.frame(member.operation_id)}
             ):

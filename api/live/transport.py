@@ -139,8 +139,14 @@ class TransportHandler(BaseGraphQLTransportWSHandler):
         await super().shutdown()
 
     async def run_operation(self, operation: Operation) -> None:
-        current_operation.set(LiveOperation(self, operation))
-        await super().run_operation(operation)
+        running = LiveOperation(self, operation)
+        current_operation.set(running)
+        try:
+            await super().run_operation(operation)
+        finally:
+            # The task's context holds `running`, which holds the operation, which holds the
+            # task: let it all go now rather than at the next garbage collection.
+            running.operation = None
 
     async def send_message(self, message) -> None:
         if message["type"] == "complete":

@@ -169,3 +169,32 @@ async def test_a_client_that_stops_reading_is_closed_as_too_slow_while_others_re
         assert max(len(seq) for seq in got.values()) < changes
     finally:
         await slow.close()
+
+
+async def test_subscribers_of_one_document_share_an_answer_whatever_their_cursors_and_orders(
+    live_demo, server, settings, client_for
+):
+    planner = await client_for("planner")
+    order = (await new_order(live_demo, planner, "C0001"))["id"]
+    other = (await new_order(live_demo, planner, "C0001"))["id"]
+    token = await token_of(live_demo, settings, "vp")
+    document = """subscription($orderId: ID, $after: String) {
+      orderStatusChanged(orderId: $orderId, after: $after) { cursor sequence toStatus } }"""
+    async with live(server.ws_url, token) as first, live(server.ws_url, token) as second:
+        await first.subscribe(document, {"orderId": order})
+        await all_live(server, 1)
+        await planner.execute(SUBMIT, {"id": order})
+        cursor = (await first.next_data())["orderStatusChanged"]["cursor"]
+        # Another cursor, or another order: the variables of the subscription field choose
+        # which events arrive, not what their answers hold.
+        await second.subscribe(document, {"orderId": order, "after": cursor})
+        await first.subscribe(document, {"orderId": other})
+        await all_live(server, 3)
+        before = asdict(server.hub.stats)
+        await planner.execute(REJECT, {"id": order})
+        seen = [(await c.next_data())["orderStatusChanged"] for c in (first, second)]
+        work = {k: v - before[k] for k, v in asdict(server.hub.stats).items()}
+        assert await first.nothing_within(0.3)
+    assert seen[0] == seen[1]
+    assert (seen[0]["sequence"], seen[0]["toStatus"]) == (3, "DRAFT")
+    assert (work["candidates"], work["resolutions"], work["deliveries"]) == (2, 1, 2)
