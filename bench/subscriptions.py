@@ -199,7 +199,14 @@ class Clients:
         self._replies = [asyncio.Queue() for _ in self.pipes]
         loop = asyncio.get_running_loop()
         for pipe, replies in zip(self.pipes, self._replies, strict=True):
-            loop.add_reader(pipe.fileno(), lambda p=pipe, r=replies: r.put_nowait(p.recv()))
+            loop.add_reader(pipe.fileno(), self._read, pipe, replies)
+
+    @staticmethod
+    def _read(pipe, replies: asyncio.Queue) -> None:
+        try:
+            replies.put_nowait(pipe.recv())
+        except EOFError:  # the client process has gone (after `close`)
+            asyncio.get_running_loop().remove_reader(pipe.fileno())
 
     def cpu(self) -> list[float]:
         return [cpu_seconds(p.pid) for p in self.processes]
@@ -282,6 +289,7 @@ class Clients:
         loop = asyncio.get_running_loop()
         for pipe in self.pipes:
             loop.remove_reader(pipe.fileno())
+            pipe.close()
         for process in self.processes:
             process.join(10)
 

@@ -91,11 +91,14 @@ class Subscriber:
 
     def __init__(self, interest: Interest) -> None:
         self.interest = interest
-        self.queue: asyncio.Queue | None = asyncio.Queue(QUEUE_LIMIT)
+        # Made when first needed: a subscription that goes live at once never needs one.
+        self.queue: asyncio.Queue | None = None
         self.overflowed = False
         self.member = None  # api.live.fanout.Member once live
 
     async def next(self) -> EventRecord:
+        if self.queue is None:
+            self.queue = asyncio.Queue(QUEUE_LIMIT)
         record = await self.queue.get()
         if record is None:
             raise SubscriberTooSlow(
@@ -105,7 +108,7 @@ class Subscriber:
 
     def pending(self) -> EventRecord | None:
         """The next queued event without waiting, or None when there is none."""
-        if self.queue.empty():
+        if self.queue is None or self.queue.empty():
             return None
         record = self.queue.get_nowait()
         if record is None:
@@ -117,6 +120,8 @@ class Subscriber:
     def offer(self, record: EventRecord) -> None:
         if self.overflowed:
             return
+        if self.queue is None:
+            self.queue = asyncio.Queue(QUEUE_LIMIT)
         try:
             self.queue.put_nowait(record)
         except asyncio.QueueFull:
@@ -211,7 +216,7 @@ class EventHub:
     def go_live(self, subscriber: Subscriber, member) -> None:
         """From now on `subscriber`'s events go to the fan-out as `member` (api.live.fanout),
         not to its queue, which must be empty."""
-        assert subscriber.queue is not None and subscriber.queue.empty()
+        assert subscriber.queue is None or subscriber.queue.empty()
         member.subscriber = subscriber
         subscriber.member = member
         subscriber.queue = None
