@@ -46,7 +46,8 @@ class Interest:
     - `stream_types`: kinds of document (their stream's type, e.g. "SalesOrder"); None: all;
     - `stream`: one document's stream ("SalesOrder:42");
     - `keys`: (event field, value) pairs of which the event must carry at least one, e.g.
-      ("customer_id", 7), or ("assignees", 12) for a field holding a tuple of user ids.
+      ("customer_id", 7), or ("assignees", 12) for a field holding a tuple of user ids (with a
+      `stream`, the event must be of that stream and carry one of them).
     Then `accepts` decides (typically the viewer's read scope). Interests with equal `verdict`
     keys must accept exactly the same events: the hub asks `accepts` once per event for all
     of them (a verdict built from the viewer's reading scope, not from the user)."""
@@ -280,6 +281,8 @@ class EventHub:
         live = []
         for subscriber in candidates:
             interest = subscriber.interest
+            if interest.stream is not None and interest.keys and not interest.concerns(record):
+                continue  # filed under its document only: its other keys are checked here
             accepted = verdicts.get(interest.verdict) if interest.verdict is not None else None
             if accepted is None:
                 stats.checks += 1

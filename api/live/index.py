@@ -32,11 +32,11 @@ def index_keys(subscriber: "Subscriber") -> list[tuple]:
     """The index entries a subscriber is filed under; empty for one that names nothing."""
     interest = subscriber.interest
     types: Iterable[str | None] = interest.stream_types or (None,)
-    keys = set(interest.keys)
     if interest.stream is not None:
+        # One document: the most selective key; the hub checks any `keys` besides.
         stream_type, _, pk = interest.stream.partition(":")
-        return [(stream_type, DOCUMENT, int(pk))] + [(stream_type, *key) for key in keys]
-    return [(stream_type, field, value) for stream_type in types for field, value in keys]
+        return [(stream_type, DOCUMENT, int(pk))]
+    return [(stream_type, field, value) for stream_type in types for field, value in interest.keys]
 
 
 class SubscriberIndex:

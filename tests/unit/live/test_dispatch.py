@@ -177,3 +177,20 @@ def test_replays_filter_as_the_index_does():
     assert approver.concerns(order_event(assignees=(11, 12)))
     assert not approver.concerns(order_event(assignees=(11,)))
     assert one.concerns(order_event(order_id=2)) and not one.concerns(order_event(order_id=1))
+
+
+async def test_a_document_and_keys_together_need_both():
+    events = offline_hub()
+    both = events.subscribe(
+        Interest(
+            Counting(),
+            frozenset({"SalesOrder"}),
+            "SalesOrder:1",
+            keys=frozenset({("customer_id", 7)}),
+        )
+    )
+    events._dispatch(order_event(order_id=1, customer_id=8))
+    events._dispatch(order_event(order_id=2, customer_id=7))
+    events._dispatch(order_event(order_id=1, customer_id=7))
+    assert queued(both) == [101]
+    assert events.stats.checks == 1
