@@ -18,6 +18,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 import domain.services  # noqa: F401  (registers every command handler)
 from api.auth import AuthenticationFailed, bearer_token, identify
+from api.compiled import enabled_by_environment as compiled_reads_enabled
 from api.context import Context
 from api.cors import cors_middleware
 from api.graphiql import GraphiQLAssets, graphiql_page
@@ -75,6 +76,8 @@ class GraphQLView(BoundedView, GraphQL):
         self.viewer_watch = viewer_watch
         self.use_cases = use_cases
         self.identities = identities
+        # Query operations answered without per-field execution (api.compiled).
+        self.compiled_reads = compiled_reads_enabled()
 
     async def get_context(self, request, response) -> Context:
         context = Context(
@@ -84,6 +87,7 @@ class GraphQLView(BoundedView, GraphQL):
             request=request,
             hub=self.hub,
             use_cases=self.use_cases,
+            compiled_reads=self.compiled_reads,
         )
         if self.is_websocket_request(request):
             return context  # authenticated in on_ws_connect, from connection_init
@@ -105,7 +109,9 @@ class GraphQLView(BoundedView, GraphQL):
             {"authorization": str(params.get("Authorization") or params.get("authorization") or "")}
         )
         try:
-            identity = await identify(self.engine, self.settings, token, self.identities)
+            # Read from the database, not the identity cache: a connection is authenticated
+            # once for its whole life, so it costs nothing to check the current rows.
+            identity = await identify(self.engine, self.settings, token)
         except AuthenticationFailed as e:
             raise ConnectionRejectionError({"message": str(e)}) from e
         context.actor, context.session_id = identity.actor, identity.session_id

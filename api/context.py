@@ -38,6 +38,7 @@ class Context:
     session_id: int | None = None  # the sign-in (authLogin) the bearer token belongs to, if any
     hub: Any = None  # api.live.hub.EventHub of this process
     use_cases: Any = None  # domain.services.pipeline.UseCases: runs every mutation's command
+    compiled_reads: bool = False  # queries may take the compiled path (api.compiled)
     db: ReadDB = field(init=False)
     _loaders: Loaders | None = field(default=None, init=False)
 

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from api.auth import RequireAuthentication
+from api.compiled.extension import CompiledReads
 from api.context import OperationReads
 from api.document_cache import CachedDocuments
 from api.limits.errors import answer_errors
@@ -125,6 +126,8 @@ schema = Schema(
         CachedDocuments,
         RequireAuthentication,
         OperationReads,
+        # Last: queries the others let through, answered without per-field execution.
+        CompiledReads,
     ],
 )
 

@@ -26,3 +26,17 @@ def count_returned(n: int) -> None:
     counter = _returned.get()
     if counter is not None:
         counter[0] += n
+
+
+def returned_so_far() -> int | None:
+    """The count of the operation being executed, or None outside one."""
+    counter = _returned.get()
+    return None if counter is None else counter[0]
+
+
+def set_returned(n: int | None) -> None:
+    """Put the count back (api.compiled: an abandoned compiled answer counted nodes the
+    standard executor then counts again)."""
+    counter = _returned.get()
+    if counter is not None and n is not None:
+        counter[0] = n
