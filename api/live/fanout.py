@@ -164,21 +164,32 @@ class Delivery:
 class Member:
     """One live subscription: where its frames go and the group that answers for it."""
 
-    __slots__ = ("ended", "group", "last", "on_end", "operation_id", "outbox", "subscriber")
+    __slots__ = (
+        "after",
+        "ended",
+        "final",
+        "group",
+        "on_end",
+        "operation_id",
+        "outbox",
+        "subscriber",
+    )
 
     def __init__(
         self,
         operation_id: str,
         outbox: "Outbox",
         group: Group,
-        last: Callable[[EventRecord], bool] | None,
+        final: Callable[[EventRecord], bool] | None,
         on_end: Callable[["Member"], None],
+        after: int = 0,
     ) -> None:
         self.operation_id = operation_id
         self.outbox = outbox
         self.group = group
-        self.last = last  # the subscription completes after the event this accepts
+        self.final = final  # the subscription completes after the event this accepts
         self.on_end = on_end
+        self.after = after  # events up to this position were delivered, or are history
         self.ended = False
         self.subscriber = None  # api.live.hub.Subscriber, set by the hub
 

@@ -51,10 +51,11 @@ async def follow(
     make: Callable[[EventRecord], Any],
     *,
     shared: bool = False,
-    last: Callable[[EventRecord], bool] | None = None,
+    final: Callable[[EventRecord], bool] | None = None,
 ) -> AsyncGenerator[Any, None]:
     """Yield `make(record)` for every matching event after `after` (stored ones first), then
-    live; the subscription ends after the event `last` accepts, if one is given.
+    live; the subscription ends after the event `final` accepts, if one is given. Without
+    `after`, live means committed after subscribing: events the hub knew of then are history.
 
     With `shared`, over our websocket transport, once the stored events are sent the
     subscription is handed to the hub's fan-out (api.live.transport, api.live.fanout): live
@@ -71,22 +72,23 @@ async def follow(
     # Register before replaying: anything committed meanwhile is queued, and dropped below when
     # the replay already delivered it.
     subscriber = context.hub.subscribe(interest)
+    known = context.hub.known
     go_live = None
     if running is not None:
 
-        def go_live() -> bool:
-            return running.go_live(subscriber, info, make, last)
+        def go_live(delivered: int) -> bool:
+            return running.go_live(subscriber, info, make, final, delivered)
 
     since = time.time()
     try:
-        async for record in feed(context, subscriber, interest, position, go_live):
+        async for record in feed(context, subscriber, interest, position, known, go_live):
             reads = EventReads(context)
             try:
                 yield make(record)
                 observe_lag(record, since)  # resumed once the answer was sent
             finally:
                 await reads.close()
-            if last is not None and last(record):
+            if final is not None and final(record):
                 return
     finally:
         if running is None or not running.went_live:
@@ -104,13 +106,18 @@ async def feed(
     context,
     subscriber: Subscriber,
     interest: Interest,
-    last: int | None,
-    go_live: Callable[[], bool] | None,
+    after: int | None,
+    known: int,
+    go_live: Callable[[int], bool] | None,
 ) -> AsyncGenerator[EventRecord, None]:
-    """The stored events after `last` that `interest` accepts, then the live ones after them;
-    ends when `go_live` takes the subscription over, which it is offered whenever nothing is
-    queued (with no await in between, so nothing queued is left behind)."""
-    if last is not None:
+    """The stored events after `after` that `interest` accepts, then the live ones after the
+    last of them (without `after`: after `known`, the last position the hub knew of when the
+    subscription registered). Ends when `go_live` takes the subscription over, which it is
+    offered, with the last position delivered, whenever nothing is queued (with no await in
+    between, so nothing queued is left behind)."""
+    last = known
+    if after is not None:
+        last = after
         while True:
             stored = await read_after(
                 context.engine,
@@ -129,12 +136,12 @@ async def feed(
         try:
             record = subscriber.pending()
             if record is None:
-                if go_live is not None and go_live():
+                if go_live is not None and go_live(last):
                     return
                 record = await subscriber.next()
         except SubscriberTooSlow as e:
             raise GraphQLError(str(e), extensions={"code": "SUBSCRIBER_TOO_SLOW"}) from e
-        if last is not None and record.position <= last:
+        if record.position <= last:
             continue
         last = record.position
         yield record

@@ -159,6 +159,12 @@ class EventHub:
         """The last position dispatched to subscribers."""
         return self._cursor
 
+    @property
+    def known(self) -> int:
+        """The last position this process knows to exist: events up to it are history to a
+        subscription starting now (without `after`)."""
+        return max(self._cursor, self._announced)
+
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         # Events already committed before this process started are history, not live news.
@@ -295,10 +301,11 @@ class EventHub:
                     verdicts[interest.verdict] = accepted
             if not accepted:
                 continue
-            if subscriber.member is None:
+            member = subscriber.member
+            if member is None:
                 subscriber.offer(record)
-            else:
-                live.append(subscriber.member)
+            elif record.position > member.after:  # not delivered in its replay, not history
+                live.append(member)
         if not live:
             return ()
         return self.fanout.deliver(record, live)

@@ -67,7 +67,7 @@ class Outbox:
         pending = self.pending
         while pending and not self.closed:
             member, delivery = pending[0]
-            if delivery is None:  # the subscription's last event was written: complete it
+            if delivery is None:  # the subscription's final event was written: complete it
                 pending.popleft()
                 self._write({"type": "websocket.send", "text": complete_frame(member)})
                 continue
@@ -77,7 +77,7 @@ class Outbox:
             if member.ended:
                 continue
             record = delivery.record
-            if member.last is not None and member.last(record):
+            if member.final is not None and member.final(record):
                 pending.appendleft((member, None))
                 member.end()
             self._stats.deliveries += 1

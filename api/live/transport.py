@@ -58,11 +58,15 @@ class LiveOperation:
         subscriber: Subscriber,
         info,
         make: Callable[[EventRecord], object],
-        last: Callable[[EventRecord], bool] | None,
+        final: Callable[[EventRecord], bool] | None,
+        delivered: int,
     ) -> bool:
-        """From now on the hub's fan-out serves `subscriber` on this socket. Called when its
-        queue is empty, with no await since: nothing it was sent is left behind."""
-        self.went_live = self.handler.go_live(self.operation, subscriber, info, make, last)
+        """From now on the hub's fan-out serves `subscriber` on this socket, with the events
+        after position `delivered`. Called when its queue is empty, with no await since:
+        nothing it was sent is left behind."""
+        self.went_live = self.handler.go_live(
+            self.operation, subscriber, info, make, final, delivered
+        )
         return self.went_live
 
 
@@ -161,7 +165,8 @@ class TransportHandler(BaseGraphQLTransportWSHandler):
         subscriber: Subscriber,
         info,
         make: Callable[[EventRecord], object],
-        last: Callable[[EventRecord], bool] | None,
+        final: Callable[[EventRecord], bool] | None,
+        delivered: int,
     ) -> bool:
         hub = self.context.hub
         if self._outbox is None:
@@ -175,7 +180,7 @@ class TransportHandler(BaseGraphQLTransportWSHandler):
         except Exception:  # served through strawberry's pipeline instead, as it was so far
             log.exception("subscription %s could not be shared", operation.operation_name)
             return False
-        member = Member(operation.id, self._outbox, group, last, self._ended)
+        member = Member(operation.id, self._outbox, group, final, self._ended, delivered)
         if self._live is None:
             self._live = {}
         self._live[operation.id] = member

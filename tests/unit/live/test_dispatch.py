@@ -2,10 +2,13 @@
 they filter by, each interest's `accepts` is asked once per verdict, and subscribers of other
 documents cost nothing."""
 
+import json
 from datetime import UTC, datetime
 
+from api.live.fanout import Member
 from api.live.hub import EventHub, Interest
 from api.live.index import SubscriberIndex
+from api.live.outbox import Outbox
 from domain.orders.events import SalesOrderEvent
 from domain.orders.lifecycle import OrderStatus
 from domain.plans.events import SalesPlanEvent
@@ -31,6 +34,7 @@ def order_event(
     customer_id: int = 7,
     assignees: tuple[int, ...] | None = None,
     role: str | None = None,
+    position: int | None = None,
 ) -> EventRecord:
     event = SalesOrderEvent(
         document_id=order_id,
@@ -46,7 +50,7 @@ def order_event(
         assignees=assignees,
         assignee_role=role,
     )
-    return EventRecord(100 + order_id, 2, None, datetime.now(UTC), event)
+    return EventRecord(position or 100 + order_id, 2, None, datetime.now(UTC), event)
 
 
 def plan_event(plan_id: int = 1) -> EventRecord:
@@ -194,3 +198,31 @@ async def test_a_document_and_keys_together_need_both():
     events._dispatch(order_event(order_id=1, customer_id=7))
     assert queued(both) == [101]
     assert events.stats.checks == 1
+
+
+class AnsweringGroup:
+    """Stands in for a GraphQL group (api.live.fanout.Group): answers each event with its
+    position, at once."""
+
+    key = "group"
+    members = 1
+
+    def resolve(self, record, delivery) -> None:
+        delivery.resolved(json.dumps({"position": record.position}))
+
+
+async def test_a_live_subscriber_gets_nothing_up_to_what_it_was_sent_or_knew_as_history():
+    events = offline_hub()
+    sent: list[dict] = []
+
+    async def send(message: dict) -> None:
+        sent.append(json.loads(message["text"]))
+
+    subscriber = events.subscribe(Interest(Counting(), frozenset({"SalesOrder"}), "SalesOrder:1"))
+    outbox = Outbox(send, lambda: None, events.stats)
+    member = Member("1", outbox, AnsweringGroup(), None, lambda m: None, after=102)
+    events.go_live(subscriber, member)
+    for position in (101, 102, 103, 104):
+        for ready in events._dispatch(order_event(position=position)):
+            ready.flush()
+    assert [frame["payload"]["position"] for frame in sent] == [103, 104]

@@ -32,11 +32,11 @@ def delivery(position: int, payload: dict | None = None) -> Delivery:
     return made
 
 
-def outbox_with_members(socket: Socket, *ids: str, last=None):
+def outbox_with_members(socket: Socket, *ids: str, final=None):
     ended: list[str] = []
     slow: list[bool] = []
     box = Outbox(socket.send, lambda: slow.append(True), LiveStats())
-    members = [Member(op, box, None, last, lambda m: ended.append(m.operation_id)) for op in ids]
+    members = [Member(op, box, None, final, lambda m: ended.append(m.operation_id)) for op in ids]
     return box, members, ended, slow
 
 
@@ -103,10 +103,10 @@ async def test_answers_waiting_to_be_resolved_do_not_count_against_a_reading_cli
     assert [f["payload"]["n"] for f in socket.frames] == list(range(1, 11)) and slow == []
 
 
-async def test_a_subscription_ends_with_complete_after_its_last_event():
+async def test_a_subscription_ends_with_complete_after_its_final_event():
     socket = Socket()
     box, (member,), ended, _ = outbox_with_members(
-        socket, "7", last=lambda record: record.event.order_id == 2
+        socket, "7", final=lambda record: record.event.order_id == 2
     )
     for n in (1, 2, 3):
         box.post(member, delivery(n, {"n": n}))
