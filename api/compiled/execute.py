@@ -332,6 +332,9 @@ class Runner:
         if is_object_type(type_):
             is_type_of = type_.is_type_of
             key = (id(plan), type_.name)
+            leaves = self._leaf_attributes(self._child_plan(plan, type_))
+            if leaves is not None:
+                return self._shared(type_, info, leaves)
 
             def as_object(value):
                 if is_type_of is not None and not is_type_of(value, info):
@@ -363,17 +366,56 @@ class Runner:
             return as_abstract
         raise Unsupported(f"type {type_}")
 
-    def _level_entry(self, plan: FieldPlan, runtime: GraphQLObjectType) -> tuple:
-        """The next level's (selection plan, objects, dicts) for values of `plan` of type
-        `runtime`, made on the first such value."""
+    def _child_plan(self, plan: FieldPlan, runtime: GraphQLObjectType) -> SelectionPlan:
         child = plan.children.get(runtime.name)
         if child is None:
             grouped = self.executor.collect_subfields(runtime, plan.field_details).grouped_field_set
             child = plan.children[runtime.name] = SelectionPlan(
                 runtime, field_plans(self.schema, runtime, grouped, self.direct_calls)
             )
-        entry = self._next[(id(plan), runtime.name)] = (child, [], [])
+        return child
+
+    def _level_entry(self, plan: FieldPlan, runtime: GraphQLObjectType) -> tuple:
+        """The next level's (selection plan, objects, dicts) for values of `plan` of type
+        `runtime`, made on the first such value."""
+        entry = self._next[(id(plan), runtime.name)] = (self._child_plan(plan, runtime), [], [])
         return entry
+
+    def _leaf_attributes(self, child: SelectionPlan) -> list | None:
+        """[(key, attribute or None for __typename, completer)] when the selection is only
+        leaves read as attributes (a line's product: code, name, unit...); otherwise None."""
+        leaves = []
+        for field_plan in child.fields:
+            if field_plan.mode == TYPENAME:
+                leaves.append((field_plan.key, None, None))
+            elif field_plan.mode == ATTRIBUTE and is_leaf_type(field_plan.named_type):
+                complete = self._completer(field_plan, child.type)
+                leaves.append((field_plan.key, field_plan.attribute, complete))
+            else:
+                return None
+        return leaves
+
+    def _shared(self, type_: GraphQLObjectType, info, leaves: list) -> Callable[[Any], Any]:
+        """Objects whose selection is only leaf attributes, completed at once and once per
+        object: an object met again (the same product on thousands of lines) gets the same
+        answer, so the same dict is placed again (JSON writes it out each time)."""
+        is_type_of = type_.is_type_of
+        done: dict[int, tuple[Any, dict]] = {}  # id(object) → (object, its dict); kept alive
+
+        def as_shared(value):
+            found = done.get(id(value))
+            if found is not None:
+                return found[1]
+            if is_type_of is not None and not is_type_of(value, info):
+                raise Abandon(f"not a {type_.name}")
+            target = {
+                key: type_.name if attribute is None else complete(getattr(value, attribute))
+                for key, attribute, complete in leaves
+            }
+            done[id(value)] = (value, target)
+            return target
+
+        return as_shared
 
 
 def _with_info(resolve, info):

@@ -44,7 +44,8 @@ class Fixed(TypeDecorator):
             return None
         if dialect.name == "postgresql":
             return Decimal(value).quantize(self._quantum)
-        return Decimal(int(value)).scaleb(-self.scale).quantize(self._quantum)
+        # scaleb gives the exponent -scale exactly: 1234 at scale 2 is Decimal("12.34").
+        return Decimal(int(value)).scaleb(-self.scale)
 
 
 class UtcDateTime(TypeDecorator):

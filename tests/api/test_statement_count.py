@@ -120,7 +120,7 @@ async def read_everything(http: httpx.AsyncClient, url: str, engine, settings) -
 async def reads(engine, counted_url, settings) -> dict[tuple[int, bool], Read]:
     """The full read as the app batches it at scales 1 and 10, and with one key per DataLoader
     batch (what loading a relation per row costs) at scales 1 and 2."""
-    runs = {1: (True, False), 2: (False,), 10: (True,)}
+    runs = {1: (True, False), 2: (False,), 10: (True,), 30: (True,)}
     results = {}
     async with httpx.AsyncClient(timeout=120) as http:
         for scale, batching in runs.items():
@@ -169,6 +169,12 @@ async def test_the_full_nested_read_sends_the_same_number_of_statements_at_ten_t
     reads,
 ):
     assert reads[(10, True)].statements == reads[(1, True)].statements
+
+
+async def test_and_the_same_at_thirty_times_the_size_whichever_products_come_first(reads):
+    # 48,000 lines: products come with their lines, so no level adds a product batch.
+    assert reads[(30, True)].lines > 45_000
+    assert reads[(30, True)].statements == reads[(1, True)].statements
 
 
 async def test_the_full_nested_read_needs_only_a_few_statements(reads):
