@@ -28,6 +28,7 @@ from api.limits.settings import Limits, LimitSettings
 from api.limits.transport import BoundedView, RequestBounds
 from api.live.brokers import broker_for
 from api.live.hub import EventHub
+from api.live.sign_in import ConnectionSignIn
 from api.live.transport import TransportHandler
 from api.live.viewers import ViewerWatch
 from api.observability.metrics import metrics_endpoint, watch_pool
@@ -76,6 +77,7 @@ class GraphQLView(BoundedView, GraphQL):
         self.viewer_watch = viewer_watch
         self.use_cases = use_cases
         self.identities = identities
+        self.connection_sign_in = ConnectionSignIn(engine, settings)
         # Query operations answered without per-field execution (api.compiled).
         self.compiled_reads = compiled_reads_enabled()
 
@@ -110,8 +112,9 @@ class GraphQLView(BoundedView, GraphQL):
         )
         try:
             # Read from the database, not the identity cache: a connection is authenticated
-            # once for its whole life, so it costs nothing to check the current rows.
-            identity = await identify(self.engine, self.settings, token)
+            # once for its whole life, so it costs nothing to check the current rows. Many
+            # connections at once share one read (api.live.sign_in).
+            identity = await self.connection_sign_in.identify(token)
         except AuthenticationFailed as e:
             raise ConnectionRejectionError({"message": str(e)}) from e
         context.actor, context.session_id = identity.actor, identity.session_id
