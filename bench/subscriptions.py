@@ -13,7 +13,7 @@ Each setup starts the server as its own process(es) (`salesplan serve`) on a fre
    set) per idle connection;
 2. subscriptions: each connection subscribes to its own order (`orderStatusChanged(orderId:)`):
    server memory per subscription;
-3. targeted: --rate status changes per second for --seconds, each submitting another order,
+3. targeted: --rates status changes per second for --seconds, each submitting another order,
    sent over HTTP as the planner: delivery p50/p99 from the event's commit (its `occurredAt`)
    to its subscriber, events lost (must be 0), server CPU per event. The same changes made
    before any connection opened give the CPU a change costs by itself;
@@ -112,7 +112,15 @@ class ClientSockets:
     async def serve(self) -> None:
         loop = asyncio.get_running_loop()
         commands: asyncio.Queue = asyncio.Queue()
-        loop.add_reader(self.conn.fileno(), lambda: commands.put_nowait(self.conn.recv()))
+
+        def read() -> None:
+            try:
+                commands.put_nowait(self.conn.recv())
+            except EOFError:  # the bench has gone
+                loop.remove_reader(self.conn.fileno())
+                commands.put_nowait(("close",))
+
+        loop.add_reader(self.conn.fileno(), read)
         while True:
             command, *args = await commands.get()
             if command == "open":
@@ -135,8 +143,10 @@ class ClientSockets:
                 self.conn.send(("receipts", self.receipts))
                 self.receipts, self.expected = [], None
             elif command == "close":
+                loop.remove_reader(self.conn.fileno())
                 await asyncio.gather(*(ws.close() for ws in self.sockets), return_exceptions=True)
-                self.conn.send(("closed",))
+                with contextlib.suppress(OSError):
+                    self.conn.send(("closed",))
                 return
 
     async def open(self, urls: list[str], token: str, batch: int) -> None:
@@ -467,6 +477,45 @@ def client_load(clients: Clients, before: list[float], seconds: float) -> str:
     return f"busiest client process {busiest:.0%} of a core{flag}"
 
 
+async def targeted(
+    http: httpx.AsyncClient,
+    servers: Servers,
+    clients: Clients,
+    tokens: dict,
+    own_orders: list[int],
+    changed_orders: list[int],
+    rate: float,
+    change_cpu_ms: float,
+) -> None:
+    """Submit `changed_orders` at `rate` per second; each has one subscriber."""
+    n = len(own_orders)
+    clients.expect([])
+    cpu, client_cpu, started = servers.cpu(), clients.cpu(), time.time()
+    done = await changes_at_rate(http, servers.ports, tokens["planner"], changed_orders, rate)
+    sending = time.time() - started
+    await asyncio.sleep(3)  # the last ones arrive
+    event_cpu_ms = (servers.cpu() - cpu) * 1000 / max(1, len(done))
+    got = await clients.receipts(None, 0)
+    arrived: dict[int, list[float]] = {}
+    for at, socket, value in got:
+        recorded = datetime.fromisoformat(value["occurredAt"]).timestamp()
+        arrived.setdefault(own_orders[socket], []).append(at - recorded)
+    made = [order for order, (*_, ok) in done.items() if ok]
+    lost = [order for order in made if order not in arrived]
+    duplicated = sum(len(v) - 1 for v in arrived.values() if len(v) > 1)
+    delivery = [arrived[order][0] * 1000 for order in made if order in arrived]
+    answered = [(done[o][1] - done[o][0]) * 1000 for o in done]
+    print(
+        f"targeted at {rate:g}/s: {len(made):,} changes in {sending:.1f} s "
+        f"({len(made) / sending:.0f}/s; {len(done) - len(made)} refused) over {n:,} connections: "
+        f"delivery p50 {percentile(delivery, 0.5):.0f} ms, p99 {percentile(delivery, 0.99):.0f} ms "
+        f"from commit; lost {len(lost)}, duplicated {duplicated}; mutation answered p50 "
+        f"{percentile(answered, 0.5):.0f} ms, p99 {percentile(answered, 0.99):.0f} ms; "
+        f"server CPU {event_cpu_ms:.1f} ms per event (a change alone: {change_cpu_ms:.1f}); "
+        f"{client_load(clients, client_cpu, sending)}"
+    )
+
+
 async def bench_setup(
     servers: Servers, tokens: dict, orders: list[int], plan_id: str, args
 ) -> None:
@@ -476,12 +525,12 @@ async def bench_setup(
     async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=200)) as http:
         # The cost of a change by itself, before any connection opens.
         cpu = servers.cpu()
-        base = await changes_at_rate(http, ports, tokens["planner"], baseline_orders, args.rate)
+        base = await changes_at_rate(http, ports, tokens["planner"], baseline_orders, args.rates[0])
         await asyncio.sleep(1)
         change_cpu_ms = (servers.cpu() - cpu) * 1000 / len(base)
         refused = sum(1 for *_, ok in base.values() if not ok)
         print(
-            f"a change alone: {change_cpu_ms:.1f} ms server CPU ({len(base)} submits at {args.rate:g}/s, {refused} refused)"
+            f"a change alone: {change_cpu_ms:.1f} ms server CPU ({len(base)} submits at {args.rates[0]:g}/s, {refused} refused)"
         )
 
         cpu_pin = 1 if args.pin else None
@@ -524,34 +573,16 @@ async def bench_setup(
                 f"{(servers.cpu() - cpu) * 1000 / n:.2f} ms server CPU to set one up"
             )
 
-            # 3. Targeted: a steady rate of changes over distinct orders.
-            changed_orders = own_orders[: int(args.rate * args.seconds)]
-            random.Random(16).shuffle(changed_orders)
-            clients.expect([])
-            cpu, client_cpu, started = servers.cpu(), clients.cpu(), time.time()
-            done = await changes_at_rate(http, ports, tokens["planner"], changed_orders, args.rate)
-            sending = time.time() - started
-            await asyncio.sleep(3)  # the last ones arrive
-            event_cpu_ms = (servers.cpu() - cpu) * 1000 / max(1, len(done))
-            got = await clients.receipts(None, 0)
-            arrived: dict[int, list[float]] = {}
-            for at, socket, value in got:
-                recorded = datetime.fromisoformat(value["occurredAt"]).timestamp()
-                arrived.setdefault(own_orders[socket], []).append(at - recorded)
-            made = [order for order, (*_, ok) in done.items() if ok]
-            lost = [order for order in made if order not in arrived]
-            duplicated = sum(len(v) - 1 for v in arrived.values() if len(v) > 1)
-            delivery = [arrived[order][0] * 1000 for order in made if order in arrived]
-            answered = [(done[o][1] - done[o][0]) * 1000 for o in done]
-            print(
-                f"targeted: {len(made):,} changes in {sending:.1f} s ({len(made) / sending:.0f}/s; "
-                f"{len(done) - len(made)} refused) over {n:,} connections: delivery p50 "
-                f"{percentile(delivery, 0.5):.0f} ms, p99 {percentile(delivery, 0.99):.0f} ms from "
-                f"commit; lost {len(lost)}, duplicated {duplicated}; mutation answered p50 "
-                f"{percentile(answered, 0.5):.0f} ms, p99 {percentile(answered, 0.99):.0f} ms; "
-                f"server CPU {event_cpu_ms:.1f} ms per event (a change alone: {change_cpu_ms:.1f}); "
-                f"{client_load(clients, client_cpu, sending)}"
-            )
+            # 3. Targeted: a steady rate of changes over distinct orders, at each rate asked.
+            unchanged = own_orders[:]
+            random.Random(16).shuffle(unchanged)
+            for rate in args.rates:
+                count = int(rate * args.seconds)
+                changed_orders, unchanged = unchanged[:count], unchanged[count:]
+                await targeted(
+                    http, servers, clients, tokens, own_orders, changed_orders, rate, change_cpu_ms
+                )
+                await servers.settle(http, "salesplan_subscriptions_active", n)
             await clients.complete([(s, "o") for s in range(n)])
             await servers.settle(http, "salesplan_subscriptions_active", 0)
 
@@ -678,7 +709,9 @@ def main() -> None:
     )
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--connections", type=int, default=10_000)
-    parser.add_argument("--rate", type=float, default=100.0, help="targeted changes per second")
+    parser.add_argument(
+        "--rates", default="100", help="targeted changes per second (several: one after another)"
+    )
     parser.add_argument("--seconds", type=float, default=30.0, help="of targeted changes")
     parser.add_argument("--broadcast", default="1000,5000", help="subscriber counts")
     parser.add_argument("--rounds", type=int, default=5, help="status changes per broadcast")
@@ -692,8 +725,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.broadcast = [int(s) for s in args.broadcast.split(",") if s]
-    if int(args.rate * args.seconds) > args.connections:
-        sys.exit("--rate x --seconds changes need as many connections (one order each)")
+    args.rates = [float(r) for r in args.rates.split(",") if r]
+    if int(sum(args.rates) * args.seconds) > args.connections:
+        sys.exit("--rates x --seconds changes need as many connections (one order each)")
     for setup in args.setups.split(","):
         if setup == "one":
             pin = args.pin if args.pin is not None else (os.cpu_count() or 1) > 1
